@@ -1,0 +1,18 @@
+"""Corpus-cleaning pipeline: crawled web material in, clean deduplicated language-tagged Parquet out.
+
+One-call API for single documents (the batch pipeline is `pipeline.runner.run` / `python -m pipeline`):
+
+    >>> import pipeline
+    >>> pipeline.decode("中文".encode("gb18030"))
+    '中文'
+    >>> pipeline.detect_language("This is plainly an English sentence about the weather.")[0]
+    'en'
+"""
+
+__version__ = "0.1.0"
+
+from .boilerplate import clean_html, clean_text  # noqa: E402
+from .decode import decode  # noqa: E402
+from .language import detect_language  # noqa: E402
+
+__all__ = ["__version__", "clean_html", "clean_text", "decode", "detect_language"]

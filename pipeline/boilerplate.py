@@ -1,0 +1,524 @@
+"""Boilerplate removal: main-text extraction for HTML, line and block rules for flattened text dumps.
+
+Text dumps (a crawler already turned each page into lines) carry menus as runs of one-word lines, `|`
+separated link bars, breadcrumbs, bylines, buttons and footers. Each rule below names what it removes; a
+line is cut as a `Span` with that reason, never silently. Chinese has no spaces, so "short" is measured in
+characters for CJK lines and in words for the rest, and sentence punctuation includes `。！？；`.
+
+    >>> clean_lines("Home | News | Sport\\nThe council met on Monday to discuss the budget for next year.")
+    'The council met on Monday to discuss the budget for next year.'
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .config import Config
+from .document import Document, Reason, Span, document_id
+from .isolation import CallTimeout, RemoteError, call_with_timeout
+from .language import cjk_share
+
+# ----------------------------------------------------------------------------------------------------------
+# line classification for text dumps
+
+SENTENCE_END = re.compile(r"[.!?。！？；;:：…\"”’)）」』]\s*$")
+SENTENCE_PUNCT = re.compile(r"[.!?。！？；，,;]")
+WORD = re.compile(r"[^\W_]+", re.UNICODE)
+CJK_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+ONLY_SYMBOLS = re.compile(r"^[\W_]*$", re.UNICODE)
+
+FOOTER = re.compile(
+    r"(©|\(c\)\s*\d{4}|copyright\b|all rights reserved|版权所有|版权声明|ICP\s*备|ICP证|公网安备|网安备|"
+    r"技术支持[:：]|承办[:：]|主办[:：]|powered by\b|produced by\b|隐私政策|privacy policy|terms of (use|service)|"
+    r"cookie (policy|settings)|免责声明|联系我们|关于我们|网站地图|sitemap|违法和不良信息举报|举报电话|"
+    r"增值电信业务经营许可证|互联网新闻信息服务许可证|网络文化经营许可证)",
+    re.IGNORECASE,
+)
+BYLINE = re.compile(
+    r"^(\(?[\w .]{1,30}\)?\s*)?(updated|published|posted|last modified|source|author|by|editor|发布时间|"
+    r"更新时间|时间|来源|作者|编辑|责任编辑|记者|稿源|发布日期|日期|浏览次数|阅读|点击)\s*[:：]",
+    re.IGNORECASE,
+)
+DATE_ONLY = re.compile(
+    r"^[\s(（\[]*(\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}|"
+    r"(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2},? \d{4})"
+    r"([ T]\d{1,2}:\d{2}(:\d{2})?)?[\s)）\]]*$",
+    re.IGNORECASE,
+)
+BUTTONS = {
+    "print",
+    "share",
+    "email",
+    "e-mail",
+    "login",
+    "log in",
+    "sign in",
+    "sign up",
+    "register",
+    "subscribe",
+    "back to top",
+    "top",
+    "menu",
+    "search",
+    "close",
+    "reply",
+    "comments",
+    "comment",
+    "read more",
+    "more",
+    "next",
+    "previous",
+    "prev",
+    "home",
+    "tweet",
+    "like",
+    "follow",
+    "follow us",
+    "skip to content",
+    "skip to main content",
+    "toggle navigation",
+    "share this",
+    "share on facebook",
+    "share on twitter",
+    "打印",
+    "分享",
+    "登录",
+    "注册",
+    "退出",
+    "收藏",
+    "留言",
+    "返回顶部",
+    "回到顶部",
+    "关闭",
+    "搜索",
+    "更多",
+    "上一篇",
+    "下一篇",
+    "上一页",
+    "下一页",
+    "首页",
+    "字号",
+    "默认",
+    "大",
+    "中",
+    "小",
+    "超大",
+    "评论",
+    "点赞",
+    "转发",
+    "复制链接",
+    "扫一扫",
+    "微信",
+    "微博",
+    "打印本页",
+    "关闭窗口",
+    "【打印】",
+    "【关闭】",
+    "登录/注册",
+    "个人中心",
+    "切换模式",
+    "写文章",
+    "无障碍",
+    "简",
+    "繁",
+    "en",
+    "pc版",
+    "手机版",
+    "×",
+    "x",
+}
+RELATED_HEADING = re.compile(
+    r"^\W*(related (articles|posts|stories|news|links)|you (may|might) also like|recommended( for you)?|"
+    r"more (stories|from)|popular (posts|articles)|read (next|also)|see also|相关(阅读|新闻|文章|链接|推荐)|"
+    r"推荐阅读|延伸阅读|热门(文章|推荐|新闻)|猜你喜欢|热点推荐|最新(文章|新闻))\W*$",
+    re.IGNORECASE,
+)
+BREADCRUMB_SEP = re.compile(r"\s*(>|»|›|→|/|::|＞|>>)\s*")
+PIPE_SEP = re.compile(r"\s*[|｜¦•·]\s*")
+
+
+def is_cjk_line(line: str) -> bool:
+    return len(CJK_CHAR.findall(line)) >= 0.3 * max(1, len(line.strip()))
+
+
+def is_short_line(line: str) -> bool:
+    """A line too short to be a sentence: <= 8 characters of CJK, or <= 3 words otherwise."""
+    stripped = line.strip()
+    if is_cjk_line(stripped):
+        return len(stripped) <= 8
+    return len(WORD.findall(stripped)) <= 3 and len(stripped) <= 30
+
+
+def has_sentence_shape(line: str) -> bool:
+    stripped = line.strip()
+    if SENTENCE_END.search(stripped):
+        return True
+    if is_cjk_line(stripped):
+        return len(stripped) >= 20 and bool(SENTENCE_PUNCT.search(stripped))
+    return len(WORD.findall(stripped)) >= 8
+
+
+def classify_line(line: str) -> Reason | None:
+    """The boilerplate reason for one line on its own, or None when the line may be content."""
+    stripped = line.strip()
+    if not stripped:
+        return None
+    lowered = stripped.lower()
+    if ONLY_SYMBOLS.match(stripped):
+        return Reason.SEPARATOR
+    if lowered in BUTTONS or lowered.strip("[]【】()（）") in BUTTONS:
+        return Reason.BUTTON
+    words = len(WORD.findall(stripped))
+    cjk = is_cjk_line(stripped)
+    short_enough = len(stripped) <= 120 if cjk else words <= 25
+    if (
+        FOOTER.search(stripped)
+        and short_enough
+        and not (
+            len(stripped) > 60
+            and SENTENCE_END.search(stripped)
+            and not re.search(r"©|ICP|备案|版权|rights reserved", stripped, re.I)
+        )
+    ):
+        return Reason.FOOTER
+    if BYLINE.match(stripped) and (len(stripped) <= 80):
+        return Reason.BYLINE
+    if DATE_ONLY.match(stripped):
+        return Reason.BYLINE
+    if RELATED_HEADING.match(stripped):
+        return Reason.RELATED_LINKS
+    parts = [p for p in BREADCRUMB_SEP.split(stripped) if p and not BREADCRUMB_SEP.fullmatch(p)]
+    if (
+        re.search(r"(>|»|›|→|＞)", stripped)
+        and 2 <= len(parts) <= 8
+        and all(len(p) <= 30 for p in parts)
+        and not has_sentence_shape(stripped.rstrip(">»›→＞ "))
+    ):
+        return Reason.BREADCRUMB
+    items = [p for p in PIPE_SEP.split(stripped) if p]
+    if len(items) >= 3 and sum(1 for p in items if is_short_line(p)) >= 0.8 * len(items):
+        return Reason.NAV_MENU
+    return None
+
+
+@dataclass
+class LineVerdict:
+    start: int
+    end: int
+    reason: Reason | None
+
+
+def _lines_with_offsets(text: str) -> list[tuple[int, int]]:
+    out = []
+    start = 0
+    for line in text.split("\n"):
+        out.append((start, start + len(line)))
+        start += len(line) + 1
+    return out
+
+
+def line_verdicts(text: str) -> list[LineVerdict]:
+    """Classify every line; runs of short, sentence-less lines become `nav_menu`."""
+    offsets = _lines_with_offsets(text)
+    verdicts = [LineVerdict(s, e, classify_line(text[s:e])) for s, e in offsets]
+    # menu runs: >= 3 consecutive short lines without sentence shape (blank lines and separators don't break
+    # a run); a run touching a related-links heading is a related-links list
+    n = len(verdicts)
+    i = 0
+    while i < n:
+        if not _menu_candidate(text, verdicts[i]):
+            i += 1
+            continue
+        j = i
+        members = []
+        while j < n and (
+            _menu_candidate(text, verdicts[j])
+            or not text[verdicts[j].start : verdicts[j].end].strip()
+            or verdicts[j].reason in (Reason.SEPARATOR, Reason.BUTTON, Reason.NAV_MENU)
+        ):
+            if text[verdicts[j].start : verdicts[j].end].strip():
+                members.append(j)
+            j += 1
+        if len(members) >= 3 and _is_heading_before_content(text, verdicts, members[-1], j):
+            members.pop()  # the run's last line introduces the content that follows: a heading
+        if len(members) >= 3:
+            related = any(verdicts[k].reason == Reason.RELATED_LINKS for k in members)
+            for k in members:
+                if verdicts[k].reason is None:
+                    verdicts[k].reason = Reason.RELATED_LINKS if related else Reason.NAV_MENU
+        i = max(j, i + 1)
+    # a related-links heading takes the list of link-like lines after it
+    for idx, verdict in enumerate(verdicts):
+        if verdict.reason != Reason.RELATED_LINKS:
+            continue
+        k = idx + 1
+        while k < n:
+            line = text[verdicts[k].start : verdicts[k].end].strip()
+            if not line:
+                k += 1
+                continue
+            if verdicts[k].reason is None and not has_sentence_shape(line) and len(line) <= 80:
+                verdicts[k].reason = Reason.RELATED_LINKS
+                k += 1
+                continue
+            break
+    return verdicts
+
+
+def _is_heading_before_content(text: str, verdicts: list[LineVerdict], index: int, after: int) -> bool:
+    """A title-like short line (>= 2 words, or >= 4 CJK characters) directly followed by a sentence."""
+    if verdicts[index].reason is not None:
+        return False
+    line = text[verdicts[index].start : verdicts[index].end].strip()
+    if is_cjk_line(line):
+        if len(line) < 4:
+            return False
+    elif len(WORD.findall(line)) < 2:
+        return False
+    for k in range(after, len(verdicts)):
+        nxt = text[verdicts[k].start : verdicts[k].end].strip()
+        if nxt:
+            return verdicts[k].reason is None and has_sentence_shape(nxt)
+    return False
+
+
+def _menu_candidate(text: str, verdict: LineVerdict) -> bool:
+    line = text[verdict.start : verdict.end]
+    if not line.strip():
+        return False
+    if verdict.reason in (Reason.BUTTON, Reason.NAV_MENU, Reason.SEPARATOR):
+        return True
+    return verdict.reason is None and is_short_line(line) and not has_sentence_shape(line)
+
+
+def cut_spans(text: str, ranges: list[tuple[int, int, Reason]], stage: str) -> tuple[str, list[Span]]:
+    """Remove ranges (sorted, non-overlapping, whole lines) from text; return the new text and the spans."""
+    if not ranges:
+        return text, []
+    spans: list[Span] = []
+    pieces: list[str] = []
+    position = 0
+    for start, end, reason in ranges:
+        pieces.append(text[position:start])
+        spans.append(Span.cut(text, start, end, reason, stage))
+        position = end
+    pieces.append(text[position:])
+    return tidy("".join(pieces)), spans
+
+
+def _merge_line_ranges(text: str, verdicts: list[LineVerdict]) -> list[tuple[int, int, Reason]]:
+    """Adjacent lines cut for the same reason become one span (newline included)."""
+    ranges: list[tuple[int, int, Reason]] = []
+    for v in verdicts:
+        if v.reason is None:
+            continue
+        end = min(len(text), v.end + 1)
+        if ranges and ranges[-1][2] == v.reason and text[ranges[-1][1] : v.start].strip() == "":
+            ranges[-1] = (ranges[-1][0], end, v.reason)
+        else:
+            ranges.append((v.start, end, v.reason))
+    return ranges
+
+
+BLANK_RUNS = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")
+
+
+def tidy(text: str) -> str:
+    """Collapse the blank lines left by cuts and strip trailing spaces."""
+    text = "\n".join(line.rstrip() for line in text.split("\n"))
+    return BLANK_RUNS.sub("\n\n", text).strip()
+
+
+def clean_lines(text: str) -> str:
+    """The text-dump rules on one text, without the record keeping (see `text_boilerplate_stage`)."""
+    cleaned, _ = cut_spans(text, _merge_line_ranges(text, line_verdicts(text)), "boilerplate")
+    return cleaned
+
+
+# ----------------------------------------------------------------------------------------------------------
+# splitting concatenated dumps into pages
+
+TITLE_SUFFIX = re.compile(r"(\s[-–—|_]\s|_)[^\n]{1,30}$")
+
+
+def split_pages(text: str) -> list[str]:
+    """Split a dump of several pages where a boundary is visible: a footer block followed by more content,
+    or a title line whose text the next line repeats (crawler dumps often print the title twice)."""
+    lines = text.split("\n")
+    cut_points: list[int] = []
+    since_content = 0
+    seen_footer_at = -1
+    for i, line in enumerate(lines):
+        stripped = line.strip()
+        if not stripped:
+            continue
+        reason = classify_line(stripped)
+        if reason == Reason.FOOTER:
+            seen_footer_at = i
+            continue
+        if reason is None and seen_footer_at >= 0 and has_sentence_shape(stripped) and since_content > 0:
+            # new content after a footer block: the page ended at the footer; find where the header starts
+            start = seen_footer_at + 1
+            while start < i and classify_line(lines[start].strip()) == Reason.FOOTER:
+                start += 1
+            cut_points.append(start)
+            seen_footer_at = -1
+            since_content = 0
+        if reason is None:
+            since_content += len(stripped)
+        nxt = lines[i + 1].strip() if i + 1 < len(lines) else ""
+        if (
+            since_content > 200
+            and TITLE_SUFFIX.search(stripped)
+            and len(stripped) <= 80
+            and nxt.startswith(stripped)
+            and i not in cut_points
+        ):
+            cut_points.append(i)
+            since_content = 0
+    if not cut_points:
+        return [text]
+    pages = []
+    previous = 0
+    for point in sorted(set(cut_points)):
+        if point > previous:
+            pages.append("\n".join(lines[previous:point]))
+            previous = point
+    pages.append("\n".join(lines[previous:]))
+    return [p for p in pages if p.strip()]
+
+
+def split_stage(doc: Document, config: Config) -> list[Document]:
+    """Expand one text dump into its pages (sources `path#pN`); other documents pass through."""
+    if doc.content_type != "text" or not config.boilerplate.split_pages:
+        return [doc]
+    pages = split_pages(doc.text)
+    if len(pages) <= 1:
+        return [doc]
+    out = []
+    for n, page in enumerate(pages, 1):
+        source = f"{doc.source}#p{n}"
+        child = Document(
+            id=document_id(source),
+            source=source,
+            url=doc.url,
+            text=page,
+            record_id=doc.record_id,
+            content_type=doc.content_type,
+            encoding=doc.encoding,
+            replacement_ratio=doc.replacement_ratio,
+            mojibake_fixed=doc.mojibake_fixed,
+            mojibake_chars=doc.mojibake_chars,
+            spaces_restored=doc.spaces_restored,
+            input_chars=len(page),
+        )
+        out.append(child)
+    return out
+
+
+# ----------------------------------------------------------------------------------------------------------
+# HTML
+
+
+def extract_trafilatura(html: str, url: str | None = None) -> str:
+    import trafilatura
+
+    return (
+        trafilatura.extract(html, url=url, include_comments=False, include_tables=True, deduplicate=False)
+        or ""
+    )
+
+
+EXTRACTORS = {"trafilatura": extract_trafilatura}
+
+
+def extract_main_text(html: str, url: str | None, config: Config) -> str:
+    """Main text of an HTML page with the configured extractor, under the configured time limit."""
+    name = config.boilerplate.html_extractor
+    fn = EXTRACTORS.get(name, extract_trafilatura)
+    return call_with_timeout(fn, (html, url), config.boilerplate.extract_timeout_s)
+
+
+def html_boilerplate_stage(doc: Document, config: Config) -> Document:
+    from .repair import repair_text
+
+    html_chars = len(doc.text)
+    try:
+        text = extract_main_text(doc.text, doc.url, config)
+    except CallTimeout as exc:
+        return doc.reject(Reason.EXTRACT_TIMEOUT, f"HTML extraction: {exc}")
+    except RemoteError as exc:
+        return doc.reject(Reason.MALFORMED, f"HTML extraction failed: {exc}"[:300])
+    if config.decode.repair_mojibake:
+        fixed, changed = repair_text(text)
+        if changed:
+            doc.mojibake_fixed = True
+            doc.mojibake_chars = sum(1 for a, b in zip(text, fixed, strict=False) if a != b) + abs(
+                len(text) - len(fixed)
+            )
+            text = fixed
+    doc.quality["html_chars"] = float(html_chars)
+    doc.text = tidy(text)
+    doc.input_chars = len(doc.text)
+    if not doc.text:
+        return doc.reject(Reason.BOILERPLATE, "the extractor found no main text")
+    return doc
+
+
+def text_boilerplate_stage(doc: Document, config: Config) -> Document:
+    if not config.boilerplate.line_rules:
+        return doc
+    before = len(doc.text)
+    ranges = _merge_line_ranges(doc.text, line_verdicts(doc.text))
+    doc.text, spans = cut_spans(doc.text, ranges, "boilerplate")
+    doc.spans.extend(spans)
+    doc.boilerplate_chars += before - len(doc.text)
+    if not doc.text.strip():
+        return doc.reject(Reason.BOILERPLATE, "every line was boilerplate")
+    return doc
+
+
+def boilerplate_stage(doc: Document, config: Config) -> Document:
+    """Stage: HTML -> main text; text dumps -> line rules. Cut lines are recorded as spans."""
+    if doc.content_type == "html":
+        return html_boilerplate_stage(doc, config)
+    return text_boilerplate_stage(doc, config)
+
+
+def min_length_stage(doc: Document, config: Config) -> Document:
+    """Reject documents with too little text left (CJK characters count double, being denser)."""
+    text = doc.text
+    share = cjk_share(text[:5000])
+    effective = len(text) * (1 + share)
+    if effective < config.boilerplate.min_chars:
+        return doc.reject(
+            Reason.TOO_SHORT, f"{len(text)} characters left (minimum {config.boilerplate.min_chars})"
+        )
+    return doc
+
+
+def clean_html(html: bytes | str, url: str | None = None) -> str:
+    """Public one-call API: decode, repair and extract the main text of one HTML page."""
+    from .decode import decode_bytes, normalise_newlines
+
+    config = Config()
+    if isinstance(html, bytes):
+        html = decode_bytes(html, is_html=True).text
+    doc = Document(id="", source="", url=url, text=normalise_newlines(html), content_type="html")
+    html_boilerplate_stage(doc, config)
+    return "" if doc.rejected else doc.text
+
+
+def clean_text(text: str) -> str:
+    """Public one-call API: the text-dump path (repair, line rules, binary/spam cuts) for one text."""
+    from .junk import junk_stage
+    from .repair import repair_stage
+
+    config = Config()
+    doc = Document(id="", source="", text=text, content_type="text")
+    for stage in (repair_stage, text_boilerplate_stage, junk_stage):
+        stage(doc, config)
+        if doc.rejected:
+            return ""
+    return doc.text

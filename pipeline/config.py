@@ -1,0 +1,205 @@
+"""All thresholds and switches in one place, loaded from TOML.
+
+A TOML file has one table per section below (`[language]`, `[dedup]`, ...); any key left out keeps its
+default, an unknown key is an error (a typo must not silently fall back to a default).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+
+@dataclass
+class InputConfig:
+    max_file_bytes: int = 64 * 1024 * 1024
+    """A single document (a .txt, .html or .pdf file, a WARC record) larger than this is rejected `too_large`."""
+    max_decompressed_bytes: int = 1024 * 1024 * 1024
+    """Stop reading a compressed file past this many decompressed bytes (`decompression_bomb`)."""
+    max_line_chars: int = 1_000_000
+    """A document with a line longer than this is rejected `huge_line`."""
+    shard_bytes: int = 64 * 1024 * 1024
+    """Input files are grouped into shards of about this many bytes; each shard is one unit of parallel work."""
+    shard_max_files: int = 2000
+    follow_symlinks: bool = True
+
+
+@dataclass
+class DecodeConfig:
+    max_replacement_ratio: float = 0.02
+    """Reject `undecodable` when more than this share of characters had to be replaced."""
+    repair_mojibake: bool = True
+
+
+@dataclass
+class LanguageConfig:
+    keep: list[str] = field(default_factory=lambda: ["zh", "en"])
+    """Languages to keep (ISO 639-1). An empty list keeps everything."""
+    detector: str = "langdetect"
+    """`langdetect` (default) or `lingua`."""
+    min_score: float = 0.0
+    """Below this document-level score a document is rejected `language` even when its label is kept."""
+    seed: int = 0
+    paragraph_min_chars: int = 20
+    """Paragraphs shorter than this are not identified on their own (too little evidence)."""
+    restore_spaces: bool = True
+    """Re-segment English text whose spaces were stripped (wordninja); reject when it does not work."""
+
+
+@dataclass
+class BoilerplateConfig:
+    html_extractor: str = "ensemble"
+    """`ensemble` (default), or a single one: `trafilatura`, `readability`, `resiliparse`, `justext`."""
+    extract_timeout_s: float = 30.0
+    """Per page. Past it the page is rejected `extract_timeout`."""
+    line_rules: bool = True
+    split_pages: bool = True
+    """Split a plain-text dump into pages where page boundaries are visible."""
+    template_min_docs: int = 4
+    """A short line found in at least this many documents of the corpus is a template line."""
+    template_max_chars: int = 200
+    min_chars: int = 100
+    """Documents with fewer characters left after cleaning are rejected `too_short`."""
+
+
+@dataclass
+class JunkConfig:
+    spam_block_min_terms: int = 4
+    spam_doc_threshold: float = 0.5
+    """Reject `spam` when at least this share of the text is spam blocks or the spam score passes it."""
+    binary_fragment_doc_threshold: float = 0.5
+    """Reject `binary_fragment` when at least this share of the text was binary junk."""
+    max_symbol_ratio: float = 0.30
+    max_duplicate_line_ratio: float = 0.50
+    max_top_ngram_ratio: float = 0.40
+    min_stopword_hits: int = 2
+    """Gopher-style: a kept en/zh document must contain at least this many stopwords (0 switches it off)."""
+
+
+@dataclass
+class DedupConfig:
+    exact: bool = True
+    near: bool = True
+    num_perm: int = 128
+    bands: int = 32
+    """LSH bands; rows per band is num_perm / bands."""
+    threshold: float = 0.5
+    """Estimated Jaccard similarity at or above which two documents are near-duplicates."""
+    word_ngram: int = 3
+    char_ngram: int = 3
+    """Shingle sizes: word n-grams for space-delimited scripts, character n-grams for Chinese/Japanese."""
+    seed: int = 1
+    band_partitions: int = 4
+    """The LSH bands are split into this many partitions, each grouped independently (parallel tasks)."""
+    passages: bool = True
+    passage_min_chars_latin: int = 200
+    passage_min_chars_cjk: int = 60
+
+
+@dataclass
+class OutputConfig:
+    shard_max_bytes: int = 128 * 1024 * 1024
+    """Rotate output Parquet files at about this many bytes of row data."""
+    row_group_rows: int = 10_000
+    compression: str = "zstd"
+    compression_level: int = 3
+    rejected_text_max_chars: int = 200_000
+    report: bool = True
+
+
+@dataclass
+class Config:
+    input: InputConfig = field(default_factory=InputConfig)
+    decode: DecodeConfig = field(default_factory=DecodeConfig)
+    language: LanguageConfig = field(default_factory=LanguageConfig)
+    boilerplate: BoilerplateConfig = field(default_factory=BoilerplateConfig)
+    junk: JunkConfig = field(default_factory=JunkConfig)
+    dedup: DedupConfig = field(default_factory=DedupConfig)
+    output: OutputConfig = field(default_factory=OutputConfig)
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    def fingerprint(self) -> str:
+        """A short hash of every setting, to tell whether intermediate results still apply."""
+        import hashlib
+
+        blob = json.dumps(self.to_dict(), sort_keys=True).encode()
+        return hashlib.sha256(blob).hexdigest()[:16]
+
+
+class ConfigError(ValueError):
+    pass
+
+
+def config_from_dict(data: dict[str, Any]) -> Config:
+    config = Config()
+    for section_name, values in data.items():
+        if not hasattr(config, section_name):
+            raise ConfigError(f"unknown config section [{section_name}]")
+        section = getattr(config, section_name)
+        if not isinstance(values, dict):
+            raise ConfigError(f"[{section_name}] must be a table")
+        known = {f.name: f for f in dataclasses.fields(section)}
+        for key, value in values.items():
+            if key not in known:
+                raise ConfigError(
+                    f"unknown key {key!r} in [{section_name}]; known: {', '.join(sorted(known))}"
+                )
+            current = getattr(section, key)
+            if (
+                isinstance(current, bool) != isinstance(value, bool)
+                or (isinstance(current, (int, float)) and not isinstance(value, (int, float)))
+                or (
+                    isinstance(current, int)
+                    and not isinstance(current, bool)
+                    and isinstance(value, float)
+                    and not isinstance(current, float)
+                )
+                or (isinstance(current, (str, list)) and not isinstance(value, type(current)))
+            ):
+                raise ConfigError(f"[{section_name}] {key} = {value!r}: expected {type(current).__name__}")
+            if isinstance(current, float):
+                value = float(value)
+            setattr(section, key, value)
+    validate(config)
+    return config
+
+
+def validate(config: Config) -> None:
+    d = config.dedup
+    if d.num_perm % d.bands:
+        raise ConfigError(f"[dedup] num_perm ({d.num_perm}) must be a multiple of bands ({d.bands})")
+    if not 1 <= d.band_partitions <= d.bands:
+        raise ConfigError("[dedup] band_partitions must be between 1 and bands")
+    if config.language.detector not in ("langdetect", "lingua"):
+        raise ConfigError("[language] detector must be 'langdetect' or 'lingua'")
+    if config.boilerplate.html_extractor not in (
+        "ensemble",
+        "trafilatura",
+        "readability",
+        "resiliparse",
+        "justext",
+    ):
+        raise ConfigError("[boilerplate] html_extractor: unknown extractor")
+    if config.output.compression not in ("zstd", "snappy", "gzip", "none"):
+        raise ConfigError("[output] compression must be zstd, snappy, gzip or none")
+
+
+def load_config(path: str | Path | None = None, overrides: dict[str, Any] | None = None) -> Config:
+    data: dict[str, Any] = {}
+    if path is not None:
+        with open(path, "rb") as fh:
+            data = tomllib.load(fh)
+    for section, values in (overrides or {}).items():
+        data.setdefault(section, {}).update(values)
+    return config_from_dict(data)

@@ -1,0 +1,297 @@
+"""Exact, near-duplicate and repeated-passage detection across the corpus.
+
+Work is split so that it scales out (the Airflow DAG maps each piece):
+
+1. `signatures` (per input shard): for each document a normalised exact hash, a MinHash signature over
+   script-aware shingles (word n-grams for space-delimited text, character n-grams for Chinese/Japanese;
+   one token stream handles mixed text), its LSH band hashes, and hashes of its lines.
+2. `band_partition_edges` (per band partition): documents sharing a band bucket are candidates; a candidate
+   pair becomes an edge only when the estimated Jaccard similarity passes the threshold (so precision does
+   not depend on LSH luck).
+3. `plan` (one small union step): exact groups + edges -> clusters (union-find); one document kept per
+   cluster (the longest, then the earliest); template lines and duplicate passages found from line hashes.
+
+MinHash itself is rensa (a Rust implementation, ~50x faster than datasketch here) fed with shingle hashes
+we compute, so the shingling rules are ours and the result is deterministic.
+
+    >>> exact_hash("Hello,  World!") == exact_hash("hello world")
+    True
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+import numpy as np
+import xxhash
+
+from .config import DedupConfig
+
+TOKEN = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]|[^\W_]+", re.UNICODE)
+CJK_TOKEN = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]")
+DIGITS = re.compile(r"\d")
+NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
+
+_MASK = np.uint64(0xFFFFFFFFFFFFFFFF)
+# odd multipliers for position-dependent n-gram hashing (fixed: signatures must be reproducible)
+_MULTIPLIERS = np.array(
+    [
+        0x9E3779B97F4A7C15,
+        0xC2B2AE3D27D4EB4F,
+        0x165667B19E3779F9,
+        0xD6E8FEB86659FD93,
+        0xFF51AFD7ED558CCD,
+        0xC4CEB9FE1A85EC53,
+        0x2545F4914F6CDD1D,
+        0x94D049BB133111EB,
+    ],
+    dtype=np.uint64,
+)
+
+
+def normalise(text: str) -> str:
+    """Text folded for hashing only: NFKC (full/half width), case, whitespace and punctuation removed."""
+    return NON_WORD.sub("", unicodedata.normalize("NFKC", text).casefold())
+
+
+def exact_hash(text: str) -> bytes:
+    return xxhash.xxh3_128_digest(normalise(text).encode("utf-8", "surrogatepass"))
+
+
+def line_key(line: str) -> int:
+    """Hash of a line for template / passage matching (digits folded, as CCNet does)."""
+    return xxhash.xxh3_64_intdigest(DIGITS.sub("0", normalise(line)).encode("utf-8", "surrogatepass"))
+
+
+def tokens(text: str) -> list[str]:
+    """CJK characters one by one, other words whole, lower-cased and NFKC-folded."""
+    return TOKEN.findall(unicodedata.normalize("NFKC", text).casefold())
+
+
+def shingle_hashes(text: str, config: DedupConfig) -> np.ndarray:
+    """uint64 hashes of the document's shingles (n-grams of tokens; n by the dominant script)."""
+    toks = tokens(text)
+    if not toks:
+        return np.zeros(0, dtype=np.uint64)
+    cjk = sum(1 for t in toks if CJK_TOKEN.fullmatch(t))
+    n = config.char_ngram if cjk >= 0.5 * len(toks) else config.word_ngram
+    ids = np.fromiter(
+        (xxhash.xxh3_64_intdigest(t.encode("utf-8", "surrogatepass")) for t in toks),
+        dtype=np.uint64,
+        count=len(toks),
+    )
+    if len(ids) <= n:
+        return np.unique(_combine(ids, len(ids)))
+    return np.unique(_combine(ids, n))
+
+
+def _combine(ids: np.ndarray, n: int) -> np.ndarray:
+    count = len(ids) - n + 1
+    out = np.zeros(count, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for k in range(n):
+            out += ids[k : k + count] * _MULTIPLIERS[k % len(_MULTIPLIERS)]
+            out ^= out >> np.uint64(29)
+    return out
+
+
+def minhash_batch(texts: list[str], config: DedupConfig) -> np.ndarray:
+    """MinHash signatures (len(texts) x num_perm, uint32) for a batch of documents."""
+    import rensa
+
+    if not texts:
+        return np.zeros((0, config.num_perm), dtype=np.uint32)
+    hashes = [shingle_hashes(t, config) for t in texts]
+    # an empty document gets one fixed token so that every row has a signature
+    hashes = [h if len(h) else np.array([0], dtype=np.uint64) for h in hashes]
+    offsets = np.zeros(len(hashes) + 1, dtype=np.uint64)
+    offsets[1:] = np.cumsum([len(h) for h in hashes])
+    flat = np.concatenate(hashes)
+    matrix = rensa.RMinHash.digest_matrix_from_flat_token_hashes(flat, offsets, config.num_perm, config.seed)
+    return np.asarray(matrix.to_rows(), dtype=np.uint32)
+
+
+def band_hashes(signatures: np.ndarray, bands: int) -> np.ndarray:
+    """(n x bands) uint64: a hash of each band's rows of the signature (vectorised multiply-xorshift)."""
+    n, num_perm = signatures.shape
+    rows = num_perm // bands
+    grid = signatures.astype(np.uint64).reshape(n, bands, rows)
+    out = np.broadcast_to(np.arange(1, bands + 1, dtype=np.uint64) * _MULTIPLIERS[7], (n, bands)).copy()
+    with np.errstate(over="ignore"):
+        for k in range(rows):
+            out ^= grid[:, :, k]
+            out *= _MULTIPLIERS[k % 7]
+            out ^= out >> np.uint64(31)
+    return out
+
+
+def jaccard_estimate(a: np.ndarray, b: np.ndarray) -> float:
+    return float(np.count_nonzero(a == b)) / len(a)
+
+
+# ----------------------------------------------------------------------------------------------------------
+# grouping
+
+
+@dataclass
+class SignatureTable:
+    """The dedup view of all candidate documents, in global order (index = order)."""
+
+    ids: list[str]
+    chars: np.ndarray  # int64
+    exact: list[bytes]
+    bands: np.ndarray  # n x bands uint64
+    minhash: np.ndarray  # n x num_perm uint32
+    published: np.ndarray  # bool: already in an earlier published run (always kept)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+def band_partition_edges(table: SignatureTable, partition: int, config: DedupConfig) -> list[tuple[int, int]]:
+    """Verified near-duplicate edges found in this partition's bands (each edge: later doc -> earlier doc)."""
+    bands = [b for b in range(config.bands) if b % config.band_partitions == partition]
+    edges: set[tuple[int, int]] = set()
+    for b in bands:
+        buckets: dict[int, list[int]] = {}
+        for i, h in enumerate(table.bands[:, b].tolist()):
+            members = buckets.setdefault(h, [])
+            # compare with up to a few earlier members; a verified link to one of them is enough
+            for j in members[:8]:
+                if (i, j) in edges:
+                    break
+                if jaccard_estimate(table.minhash[i], table.minhash[j]) >= config.threshold:
+                    edges.add((i, j))
+                    break
+            if len(members) < 8:
+                members.append(i)
+    return sorted(edges)
+
+
+class UnionFind:
+    def __init__(self, n: int) -> None:
+        self.parent = list(range(n))
+
+    def find(self, x: int) -> int:
+        root = x
+        while self.parent[root] != root:
+            root = self.parent[root]
+        while self.parent[x] != root:
+            self.parent[x], x = root, self.parent[x]
+        return root
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            if ra < rb:
+                self.parent[rb] = ra
+            else:
+                self.parent[ra] = rb
+
+
+@dataclass
+class DocDecision:
+    keep: bool
+    cluster: str | None = None  # id of the kept representative
+    cluster_size: int = 1
+    reason: str | None = None  # exact_duplicate | near_duplicate
+    duplicate_of: str | None = None
+
+
+@dataclass
+class DedupPlan:
+    decisions: dict[str, DocDecision] = field(default_factory=dict)
+    template_keys: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.uint64))
+    passage_keys: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.uint64))
+    passage_owner: list[str] = field(default_factory=list)  # id that keeps each passage (parallel array)
+
+
+def cluster_documents(
+    table: SignatureTable, edges: list[tuple[int, int]], config: DedupConfig
+) -> dict[str, DocDecision]:
+    """Union exact groups and verified edges; keep one document per cluster."""
+    n = len(table)
+    uf = UnionFind(n)
+    exact_pairs: set[tuple[int, int]] = set()
+    if config.exact:
+        first: dict[bytes, int] = {}
+        for i, h in enumerate(table.exact):
+            if h in first:
+                uf.union(i, first[h])
+                exact_pairs.add((i, first[h]))
+            else:
+                first[h] = i
+    if config.near:
+        for a, b in edges:
+            uf.union(a, b)
+    groups: dict[int, list[int]] = {}
+    for i in range(n):
+        groups.setdefault(uf.find(i), []).append(i)
+    decisions: dict[str, DocDecision] = {}
+    exact_of = {a: b for a, b in exact_pairs}
+    for members in groups.values():
+        if len(members) == 1:
+            i = members[0]
+            decisions[table.ids[i]] = DocDecision(keep=True)
+            continue
+        # published documents win (they are already out there), then the longest, then the earliest
+        keeper = min(members, key=lambda i: (not table.published[i], -int(table.chars[i]), i))
+        cluster = table.ids[keeper]
+        for i in members:
+            if i == keeper:
+                decisions[table.ids[i]] = DocDecision(True, cluster, len(members))
+                continue
+            same_text = table.exact[i] == table.exact[keeper] or i in exact_of
+            reason = "exact_duplicate" if same_text else "near_duplicate"
+            decisions[table.ids[i]] = DocDecision(False, cluster, len(members), reason, cluster)
+    return decisions
+
+
+LINE_TEMPLATE = 0  # short enough to be a template line
+LINE_PASSAGE = 1  # long enough to be a passage
+LINE_OTHER = 2  # neither (counts for nothing)
+
+
+def line_kind(line: str, config: DedupConfig, template_max_chars: int) -> int:
+    stripped = line.strip()
+    cjk = len(CJK_TOKEN.findall(stripped)) >= 0.3 * max(1, len(stripped))
+    if len(stripped) >= (config.passage_min_chars_cjk if cjk else config.passage_min_chars_latin):
+        return LINE_PASSAGE
+    if len(stripped) <= template_max_chars:
+        return LINE_TEMPLATE
+    return LINE_OTHER
+
+
+def find_repeated_lines(
+    doc_line_keys: list[np.ndarray],
+    doc_line_kinds: list[np.ndarray],
+    kept: list[bool],
+    ids: list[str],
+    template_min_docs: int,
+) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """Template line keys (short lines found in >= template_min_docs documents) and repeated passages
+    (long lines found in >= 2 documents; kept in the first, cut elsewhere). Only kept documents count."""
+    keys_all, owners_all, kinds_all = [], [], []
+    for index, (keys, kinds) in enumerate(zip(doc_line_keys, doc_line_kinds, strict=False)):
+        if not kept[index] or len(keys) == 0:
+            continue
+        unique, first_pos = np.unique(keys, return_index=True)
+        keys_all.append(unique)
+        owners_all.append(np.full(len(unique), index, dtype=np.int64))
+        kinds_all.append(kinds[first_pos])
+    if not keys_all:
+        return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.uint64), []
+    keys = np.concatenate(keys_all)
+    owners = np.concatenate(owners_all)
+    kinds = np.concatenate(kinds_all)
+    order = np.lexsort((owners, keys))  # by key, then by document order
+    keys, owners, kinds = keys[order], owners[order], kinds[order]
+    unique, start, counts = np.unique(keys, return_index=True, return_counts=True)
+    first_kind = kinds[start]
+    template = unique[(counts >= template_min_docs) & (first_kind == LINE_TEMPLATE)]
+    passage_mask = (counts >= 2) & (first_kind == LINE_PASSAGE)
+    passage_keys = unique[passage_mask]
+    passage_owner = [ids[int(o)] for o in owners[start[passage_mask]]]
+    return template, passage_keys, passage_owner

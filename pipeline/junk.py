@@ -1,0 +1,496 @@
+"""Binary fragments, SEO spam blocks and quality signals: cut the span, drop the document, explain both.
+
+Taggers here only find spans and compute scores; `junk_stage` and `quality_stage` apply the configured
+thresholds, so the signals stay in the output and thresholds can change without re-running extraction.
+
+    >>> find_binary_spans("Intro text.\\n12 0 obj <</Filter/FlateDecode>> stream\\n\\ufffd\\ufffd\\ufffdx\\nendstream endobj")
+    [(12, 70)]
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from .config import Config
+from .document import Document, Reason
+from .language import CJK_CHAR_CLASS, cjk_share
+
+# ----------------------------------------------------------------------------------------------------------
+# binary fragments
+
+PDF_SYNTAX = re.compile(
+    r"\b\d+\s+\d+\s+obj\b|\bendobj\b|\bendstream\b|^\s*stream\s*$|\bstream\s*$|^\s*xref\s*$|^\s*trailer\b|"
+    r"^\s*startxref\s*$|%%EOF|/Filter\s*/\w+Decode|^\s*\d{10}\s+\d{5}\s+[nf]\s*$|"
+    r"/Type\s*/(XRef|Page|Pages|Catalog|Font|ObjStm|XObject)\b|/Length\s+\d+|<<\s*/|%PDF-\d",
+    re.MULTILINE,
+)
+BASE64_BLOB = re.compile(r"[A-Za-z0-9+/]{120,}={0,2}")
+HEX_BLOB = re.compile(r"\b[0-9a-fA-F]{96,}\b")
+GARBAGE_CHAR = re.compile("[\ufffd\u0080-\u009f\ue000-\uf8ff\x00-\x08\x0e-\x1f]")
+
+
+def _line_offsets(text: str) -> list[tuple[int, int]]:
+    out = []
+    start = 0
+    for line in text.split("\n"):
+        out.append((start, start + len(line)))
+        start += len(line) + 1
+    return out
+
+
+def _garbage_ratio(line: str) -> float:
+    if not line:
+        return 0.0
+    return len(GARBAGE_CHAR.findall(line)) / len(line)
+
+
+def _garbage_start(line: str) -> int | None:
+    """Index where a run of decoding garbage starts and lasts to the end of the line, else None."""
+    hits = [m.start() for m in GARBAGE_CHAR.finditer(line)]
+    if len(hits) < 3:
+        return None
+    for i in range(len(hits) - 2):
+        if hits[i + 2] - hits[i] <= 12:  # three garbage chars close together
+            tail = line[hits[i] :]
+            if _garbage_ratio(tail) >= 0.08 or len(tail) < 40:
+                return hits[i]
+            return None
+    return None
+
+
+def find_binary_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of PDF object streams, U+FFFD/control-character runs and long base64/hex blobs.
+
+    Whole lines that are PDF syntax or mostly garbage are cut, with short gaps between them bridged (a
+    stream's bytes sit between `stream` and `endstream`); garbage that starts inside a sentence line is cut
+    from its first character.
+    """
+    marks: list[tuple[int, int]] = []
+    lines = _line_offsets(text)
+    flags: list[bool] = []
+    for start, end in lines:
+        line = text[start:end]
+        flagged = False
+        if line.strip():
+            if PDF_SYNTAX.search(line) and (
+                len(line) < 200 or _garbage_ratio(line) > 0.02 or len(PDF_SYNTAX.findall(line)) >= 3
+            ):
+                flagged = True
+            elif _garbage_ratio(line) >= 0.1 and len(GARBAGE_CHAR.findall(line)) >= 3:
+                # garbage glued to the end of a real sentence is cut from where it starts (below)
+                cut = _garbage_start(line)
+                flagged = cut is None or cut < 20 or _garbage_ratio(line[:cut]) > 0.02
+        flags.append(flagged)
+    # bridge gaps of up to 3 non-empty lines between flagged lines when those lines are junk-like too
+    n = len(lines)
+    i = 0
+    while i < n:
+        if not flags[i]:
+            i += 1
+            continue
+        j = i
+        while j < n:
+            if flags[j]:
+                j += 1
+                continue
+            gap_end = j
+            bridged = False
+            while gap_end < n and gap_end - j < 4 and not flags[gap_end]:
+                gap_end += 1
+            if gap_end < n and flags[gap_end]:
+                gap = [text[s:e] for s, e in lines[j:gap_end]]
+                if all(_junk_like(g) for g in gap):
+                    for k in range(j, gap_end):
+                        flags[k] = True
+                    bridged = True
+            if not bridged:
+                break
+        marks.append((lines[i][0], min(len(text), lines[j - 1][1] + 1)))
+        i = j
+    # garbage starting inside a content line
+    for (start, end), flagged in zip(lines, flags, strict=False):
+        if flagged:
+            continue
+        line = text[start:end]
+        cut = _garbage_start(line)
+        if cut is not None:
+            marks.append((start + cut, min(len(text), end + 1)))
+    for pattern in (BASE64_BLOB, HEX_BLOB):
+        for m in pattern.finditer(text):
+            marks.append((m.start(), m.end()))
+    return _merge(marks)
+
+
+def _junk_like(line: str) -> bool:
+    stripped = line.strip()
+    if not stripped:
+        return True
+    if _garbage_ratio(stripped) > 0.02:
+        return True
+    letters = sum(1 for c in stripped if c.isalpha())
+    return letters / len(stripped) < 0.5 or len(stripped) < 12
+
+
+def _merge(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(ranges):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+# ----------------------------------------------------------------------------------------------------------
+# spam
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    cjk: tuple[tuple[str, float, str], ...]  # substring terms
+    latin: re.Pattern  # whole-word alternation
+    latin_weights: dict[str, tuple[float, str]]
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    text = resources.files("pipeline").joinpath("lexicons/spam_terms.txt").read_text("utf-8")
+    cjk: list[tuple[str, float, str]] = []
+    latin: dict[str, tuple[float, str]] = {}
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        category, weight, term = line.split("\t")
+        term = term.strip().lower()
+        if re.fullmatch(r"[a-z0-9 .'-]+", term):
+            latin[term] = (float(weight), category)
+        else:
+            cjk.append((term, float(weight), category))
+    alternation = "|".join(re.escape(t) for t in sorted(latin, key=len, reverse=True))
+    pattern = re.compile(rf"(?<![a-z0-9])({alternation})(?![a-z0-9])")
+    return Lexicon(tuple(cjk), pattern, latin)
+
+
+def term_weight(segment: str) -> tuple[float, float]:
+    """(total weight, strongest single weight) of spam terms in a segment."""
+    lex = lexicon()
+    lowered = segment.lower()
+    total = 0.0
+    strongest = 0.0
+    for term, weight, _ in lex.cjk:
+        if term in lowered:
+            total += weight
+            strongest = max(strongest, weight)
+    for m in lex.latin.finditer(lowered):
+        weight = lex.latin_weights[m.group(1)][0]
+        total += weight
+        strongest = max(strongest, weight)
+    return total, strongest
+
+
+ITEM_SEP = re.compile(r"\s*(?:[|｜、，,;；/\t·•]|\s{2,})\s*")
+SENTENCE_MARK = re.compile(r"[。！？!?]|[a-z]{2,}\.\s|\.\s*$")
+
+
+def _items(line: str) -> list[tuple[int, int]]:
+    out = []
+    position = 0
+    for m in ITEM_SEP.finditer(line):
+        if m.start() > position:
+            out.append((position, m.start()))
+        position = m.end()
+    if position < len(line):
+        out.append((position, len(line)))
+    return out
+
+
+def _short_item(item: str) -> bool:
+    if SENTENCE_MARK.search(item):
+        return False
+    if cjk_share(item) > 0.3:
+        return len(item) <= 30
+    return len(item.split()) <= 6
+
+
+def _spammy(item: str) -> bool:
+    total, strongest = term_weight(item)
+    return strongest >= 1.0 or total >= 0.6
+
+
+def find_spam_spans(text: str, min_terms: int = 4) -> list[tuple[int, int, float]]:
+    """(start, end, score) of keyword-stuffed blocks and spam title lines.
+
+    A block is a run of at least `min_terms` short items (split on | 、 , ; / and wide spaces, across
+    consecutive lines) of which at least 30% carry spam terms. A spam title is a short line with at least
+    one decisive term and a total term weight >= 1.5.
+    """
+    spans: list[tuple[int, int, float]] = []
+    run: list[tuple[int, int, bool]] = []  # absolute item offsets + spammy flag
+
+    def flush() -> None:
+        if len(run) >= min_terms:
+            # trim non-spam items from both ends so that surrounding real text is never cut
+            first = next(i for i, r in enumerate(run) if r[2]) if any(r[2] for r in run) else None
+            if first is not None:
+                last = max(i for i, r in enumerate(run) if r[2])
+                core = run[first : last + 1]
+                share = sum(1 for r in core if r[2]) / len(core)
+                if (
+                    len(core) >= min(min_terms, 3)
+                    and share >= 0.3
+                    and sum(r[2] for r in run) / len(run) >= 0.3
+                ):
+                    spans.append((core[0][0], core[-1][1], share))
+        run.clear()
+
+    for start, end in _line_offsets(text):
+        line = text[start:end]
+        if not line.strip():
+            continue
+        items = _items(line)
+        long_items = [it for it in items if not _short_item(line[it[0] : it[1]])]
+        if long_items and len(items) < 2 * min_terms:
+            flush()
+            # a short spam title line (e.g. "XX钱包手机版app下载|Title")
+            if len(line.strip()) <= 100 and not SENTENCE_MARK.search(line):
+                total, strongest = term_weight(line)
+                if strongest >= 1.0 and total >= 1.5:
+                    spans.append((start, end, min(1.0, total / 3)))
+            continue
+        for a, b in items:
+            item = line[a:b]
+            if _short_item(item):
+                run.append((start + a, start + b, _spammy(item)))
+            else:
+                flush()
+        if len(items) == 1 and not _short_item(line):
+            flush()
+    flush()
+    # a single short line with decisive terms and a separator is a spam title even outside a block
+    for start, end in _line_offsets(text):
+        line = text[start:end].strip()
+        if (
+            0 < len(line) <= 100
+            and re.search(r"[|_｜]", line)
+            and not any(s <= start < e for s, e, _ in spans)
+        ):
+            total, strongest = term_weight(line)
+            if strongest >= 1.0 and total >= 1.5:
+                spans.append((start, end, min(1.0, total / 3)))
+    merged = _merge([(s, e) for s, e, _ in spans])
+    scores = []
+    for s, e in merged:
+        inside = [sc for a, b, sc in spans if a >= s and b <= e]
+        scores.append((s, e, max(inside) if inside else 1.0))
+    return scores
+
+
+def _extend_to_lines(text: str, start: int, end: int) -> tuple[int, int]:
+    """Grow a span to whole lines when only separators/space remain outside it on those lines."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end < 0 else line_end
+    if not text[line_start:start].strip(" \t|｜、,，;；/"):
+        start = line_start
+    if not text[end:line_end].strip(" \t|｜、,，;；/"):
+        end = min(len(text), line_end + 1)
+    return start, end
+
+
+# ----------------------------------------------------------------------------------------------------------
+# stage
+
+
+def junk_stage(doc: Document, config: Config) -> Document:
+    """Stage: cut binary fragments and spam blocks as spans; reject when junk dominates the document."""
+    from .boilerplate import cut_spans
+
+    cfg = config.junk
+    text = doc.text
+    total = max(1, len(text))
+    binary = find_binary_spans(text)
+    spam = find_spam_spans(text, cfg.spam_block_min_terms)
+    binary_chars = sum(e - s for s, e in binary)
+    spam_chars = sum(e - s for s, e, _ in spam)
+    ranges: list[tuple[int, int, Reason]] = [(s, e, Reason.BINARY_FRAGMENT) for s, e in binary]
+    for s, e, _ in spam:
+        s, e = _extend_to_lines(text, s, e)
+        ranges.append((s, e, Reason.SPAM))
+    ranges = _non_overlapping(ranges)
+    doc.spam_score = max(
+        spam_chars / total, max((sc for _, _, sc in spam), default=0.0) * min(1.0, spam_chars / 200)
+    )
+    doc.quality["binary_ratio"] = binary_chars / total
+    doc.quality["spam_ratio"] = spam_chars / total
+    if ranges:
+        doc.text, spans = cut_spans(text, ranges, "junk")
+        doc.spans.extend(spans)
+    if binary_chars / total >= cfg.binary_fragment_doc_threshold:
+        return doc.reject(Reason.BINARY_FRAGMENT, f"{binary_chars / total:.0%} of the text is binary junk")
+    if spam_chars / total >= cfg.spam_doc_threshold:
+        return doc.reject(Reason.SPAM, f"{spam_chars / total:.0%} of the text is spam blocks")
+    return doc
+
+
+def _non_overlapping(ranges: list[tuple[int, int, Reason]]) -> list[tuple[int, int, Reason]]:
+    out: list[tuple[int, int, Reason]] = []
+    for start, end, reason in sorted(ranges, key=lambda r: (r[0], -r[1])):
+        if out and start < out[-1][1]:
+            if end > out[-1][1]:
+                out[-1] = (out[-1][0], end, out[-1][2])
+            continue
+        out.append((start, end, reason))
+    return out
+
+
+# ----------------------------------------------------------------------------------------------------------
+# quality signals
+
+STOPWORDS = {
+    "en": frozenset(
+        [
+            "the",
+            "and",
+            "of",
+            "to",
+            "a",
+            "in",
+            "is",
+            "that",
+            "for",
+            "it",
+            "with",
+            "as",
+            "was",
+            "on",
+            "be",
+            "by",
+            "this",
+            "are",
+            "have",
+            "from",
+            "at",
+            "or",
+            "an",
+            "not",
+            "but",
+            "his",
+            "they",
+            "which",
+            "you",
+            "we",
+            "their",
+            "has",
+            "were",
+            "been",
+            "its",
+            "will",
+            "would",
+            "can",
+            "more",
+        ]
+    ),
+    "zh": frozenset(
+        [
+            "的",
+            "了",
+            "是",
+            "在",
+            "和",
+            "有",
+            "我",
+            "不",
+            "这",
+            "也",
+            "就",
+            "人",
+            "都",
+            "一个",
+            "我们",
+            "他们",
+            "中",
+            "对",
+            "上",
+            "为",
+            "与",
+            "及",
+            "等",
+            "将",
+            "被",
+            "从",
+            "而",
+            "但",
+        ]
+    ),
+}
+SYMBOL = re.compile(r"[#@$%^&*_=+<>{}\[\]\\~`|]")
+DIGIT = re.compile(r"\d")
+LATIN_WORD = re.compile(r"[A-Za-z\u00c0-\u024f]+(?:'[a-z]+)?")
+CJK_RUN = re.compile(f"[{CJK_CHAR_CLASS}]")
+
+
+def quality_signals(text: str, lang: str = "") -> dict[str, float]:
+    """Gopher/C4-style signals, CJK-aware (characters instead of whitespace words for Chinese)."""
+    chars = max(1, len(text))
+    lines = [ln for ln in text.split("\n") if ln.strip()]
+    line_counts = Counter(ln.strip() for ln in lines)
+    dup_line_chars = sum(len(ln) * (c - 1) for ln, c in line_counts.items() if c > 1)
+    cjk = cjk_share(text[:20000]) > 0.3
+    if cjk:
+        units = CJK_RUN.findall(text)
+        grams = ["".join(units[i : i + 3]) for i in range(max(0, len(units) - 2))]
+        gram_chars = 3
+    else:
+        units = [w.lower() for w in LATIN_WORD.findall(text)]
+        grams = [" ".join(units[i : i + 2]) for i in range(max(0, len(units) - 1))]
+        gram_chars = 0
+    top = 0.0
+    if grams:
+        gram, count = Counter(grams).most_common(1)[0]
+        covered = count * (gram_chars or len(gram))
+        top = covered / chars if count > 1 else 0.0
+    stop_lang = lang if lang in STOPWORDS else ("zh" if cjk else "en")
+    stopwords = STOPWORDS[stop_lang]
+    if stop_lang == "zh":
+        stop_hits = sum(text.count(w) for w in stopwords)
+    else:
+        stop_hits = sum(1 for w in units if w in stopwords)
+    return {
+        "chars": float(len(text)),
+        "lines": float(len(lines)),
+        "mean_line_chars": len(text) / max(1, len(lines)),
+        "words": float(len(units)),
+        "symbol_ratio": len(SYMBOL.findall(text)) / chars,
+        "digit_ratio": len(DIGIT.findall(text)) / chars,
+        "dup_line_ratio": dup_line_chars / chars,
+        "top_ngram_ratio": min(1.0, top),
+        "stopwords": float(stop_hits),
+    }
+
+
+def quality_stage(doc: Document, config: Config) -> Document:
+    """Stage: store quality signals; reject `low_quality` only past the configured thresholds."""
+    cfg = config.junk
+    signals = quality_signals(doc.text, doc.lang)
+    doc.quality.update(signals)
+    reasons = []
+    if signals["symbol_ratio"] > cfg.max_symbol_ratio:
+        reasons.append(f"symbol ratio {signals['symbol_ratio']:.2f} > {cfg.max_symbol_ratio}")
+    if signals["dup_line_ratio"] > cfg.max_duplicate_line_ratio:
+        reasons.append(f"duplicate lines {signals['dup_line_ratio']:.2f} > {cfg.max_duplicate_line_ratio}")
+    if signals["words"] >= 50 and signals["top_ngram_ratio"] > cfg.max_top_ngram_ratio:
+        reasons.append(f"top n-gram covers {signals['top_ngram_ratio']:.2f} > {cfg.max_top_ngram_ratio}")
+    if (
+        cfg.min_stopword_hits
+        and doc.lang in STOPWORDS
+        and signals["words"] >= 50
+        and signals["stopwords"] < cfg.min_stopword_hits
+    ):
+        reasons.append(f"{int(signals['stopwords'])} stopwords (< {cfg.min_stopword_hits})")
+    if reasons:
+        return doc.reject(Reason.LOW_QUALITY, "; ".join(reasons))
+    return doc

@@ -1,0 +1,184 @@
+"""Mojibake repair with ftfy, configured so that correct CJK text is never changed.
+
+ftfy's defaults apply NFC and, in `fix_text`, some width/quote changes that are harmless for English but
+change correct Chinese (full-width punctuation `，。：` is meaningful). We only let ftfy undo encoding
+mix-ups and fix HTML entities / broken surrogates, and record how many characters changed.
+
+    >>> repair_text("CafÃ© æ—¥æœ¬")
+    ('Café 日本', True)
+"""
+
+from __future__ import annotations
+
+import ftfy
+
+from .config import Config
+from .document import Document
+
+CJK_SAFE = ftfy.TextFixerConfig(
+    unescape_html=False,  # HTML is unescaped by the extractor; plain text may legitimately show "&amp;"
+    remove_terminal_escapes=True,
+    fix_encoding=True,
+    restore_byte_a0=True,
+    replace_lossy_sequences=True,
+    decode_inconsistent_utf8=True,
+    fix_c1_controls=True,
+    fix_latin_ligatures=False,
+    fix_character_width=False,  # would fold full-width CJK punctuation and letters
+    uncurl_quotes=False,
+    fix_line_breaks=False,
+    fix_surrogates=True,
+    remove_control_chars=False,  # decode already drops C0 controls; BOM/ZWJ removal is not mojibake
+    normalization=None,  # NFC/NFKC would change correct text (and NFKC breaks CJK punctuation)
+    max_decode_length=1_000_000,
+    explain=False,
+)
+
+
+def repair_text(text: str) -> tuple[str, bool]:
+    """Return (repaired text, whether anything changed)."""
+    fixed = ftfy.fix_text(text, CJK_SAFE)
+    return fixed, fixed != text
+
+
+def _changed_chars(before: str, after: str) -> int:
+    """Characters that differ, cheaply: length difference plus mismatches over the common prefix/suffix."""
+    if before == after:
+        return 0
+    prefix = 0
+    limit = min(len(before), len(after))
+    while prefix < limit and before[prefix] == after[prefix]:
+        prefix += 1
+    suffix = 0
+    while suffix < limit - prefix and before[-1 - suffix] == after[-1 - suffix]:
+        suffix += 1
+    return max(len(before) - prefix - suffix, len(after) - prefix - suffix)
+
+
+def repair_stage(doc: Document, config: Config) -> Document:
+    """Stage: fix mojibake in `doc.text`; sets `mojibake_fixed` and `mojibake_chars`."""
+    if not config.decode.repair_mojibake or doc.content_type == "html":
+        # HTML is repaired after extraction (see boilerplate_stage): markup would only slow ftfy down
+        return doc
+    fixed, changed = repair_text(doc.text)
+    if changed:
+        doc.mojibake_chars = _changed_chars(doc.text, fixed)
+        doc.mojibake_fixed = True
+        doc.text = fixed
+    return doc
+
+
+# ----------------------------------------------------------------------------------------------------------
+# English whose spaces were stripped ("JointlyBuildaCommunitywithaSharedFuture...")
+
+import re  # noqa: E402
+
+LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z']{24,}")
+ANY_LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z']+")
+
+
+def stripped_space_share(text: str) -> float:
+    """Share of Latin letters that sit in runs of 25+ letters without a space (normal English: ~0)."""
+    letters = sum(1 for c in text if c.isascii() and c.isalpha())
+    if letters < 50:
+        return 0.0
+    in_runs = sum(len(m.group()) for m in LATIN_RUN.finditer(text))
+    return in_runs / letters
+
+
+def _split_run(run: str) -> list[str]:
+    import wordninja
+
+    return wordninja.split(run)
+
+
+def restore_spaces(text: str) -> tuple[str, float]:
+    """Re-insert spaces into long Latin runs with wordninja (unigram-frequency segmentation).
+
+    Returns the new text and a quality score: the share of produced words that are plausible (longer than
+    two letters, or a known short word). Punctuation and digits between runs stay where they were.
+    """
+    total_words = 0
+    good_words = 0
+
+    def fix(match: re.Match) -> str:
+        nonlocal total_words, good_words
+        run = match.group()
+        words = _split_run(run)
+        total_words += len(words)
+        good_words += sum(1 for w in words if len(w) > 2 or w.lower() in SHORT_WORDS)
+        # wordninja drops apostrophes; keep the run's own characters by re-cutting it at word lengths
+        out, position = [], 0
+        for word in words:
+            piece = run[position : position + len(word)]
+            while position + len(piece) < len(run) and run[position + len(piece)] == "'":
+                piece = run[position : position + len(piece) + 2]
+            out.append(piece)
+            position += len(piece)
+        if position < len(run):
+            out.append(run[position:])
+        return " ".join(out)
+
+    fixed = ANY_LATIN_RUN.sub(fix, text)
+    # punctuation glued to the next word ("2022.Here", "issued,and", "titled(1)Construction")
+    fixed = re.sub(r"(?<=[,;:!?])(?=[A-Za-z(\"“])", " ", fixed)
+    fixed = re.sub(r"(?<=[a-z0-9]\.)(?=[A-Z][a-z])", " ", fixed)
+    fixed = re.sub(r"(?<=[A-Za-z])(?=[(“])|(?<=[)”])(?=[A-Za-z])", " ", fixed)
+    quality = good_words / total_words if total_words else 1.0
+    return fixed, quality
+
+
+SHORT_WORDS = frozenset(
+    [
+        "a",
+        "i",
+        "an",
+        "as",
+        "at",
+        "be",
+        "by",
+        "do",
+        "go",
+        "he",
+        "if",
+        "in",
+        "is",
+        "it",
+        "me",
+        "my",
+        "no",
+        "of",
+        "on",
+        "or",
+        "so",
+        "to",
+        "up",
+        "us",
+        "we",
+        "am",
+        "id",
+        "ok",
+    ]
+)
+
+
+def spaces_stage(doc: Document, config: Config) -> Document:
+    """Stage: detect Latin text without spaces; restore them or reject `no_word_boundaries`."""
+    from .document import Reason
+
+    share = stripped_space_share(doc.text)
+    doc.quality["stripped_space_share"] = share
+    if share < 0.5:
+        return doc
+    if not config.language.restore_spaces:
+        return doc.reject(Reason.NO_WORD_BOUNDARIES, f"{share:.0%} of Latin letters in runs without spaces")
+    fixed, quality = restore_spaces(doc.text)
+    doc.quality["space_restore_quality"] = quality
+    if quality < 0.85:
+        return doc.reject(
+            Reason.NO_WORD_BOUNDARIES,
+            f"spaces missing ({share:.0%}) and re-segmentation implausible ({quality:.0%})",
+        )
+    doc.text = fixed
+    doc.spaces_restored = True
+    return doc

@@ -1,0 +1,99 @@
+from pipeline.boilerplate import (
+    classify_line,
+    clean_lines,
+    line_verdicts,
+    split_pages,
+    split_stage,
+    text_boilerplate_stage,
+)
+from pipeline.config import Config
+from pipeline.document import Document, Reason
+
+ARTICLE = (
+    "The council met on Monday to discuss the budget for next year, and agreed to repair the bridge.\n"
+    "Residents welcomed the decision, which had been delayed twice by arguments about the cost.\n"
+)
+ZH_ARTICLE = (
+    "社区图书馆从本月起延长开放时间，每天晚上九点到十二点开设夜间自习室，为附近的学生提供安静的学习空间。\n"
+)
+
+
+def test_single_line_rules():
+    assert classify_line("Copyright © 2024 Example News. All rights reserved.") == Reason.FOOTER
+    assert classify_line("京ICP备12345678号 京公网安备11010102000001号") == Reason.FOOTER
+    assert classify_line("Home > Local News > Environment") == Reason.BREADCRUMB
+    assert classify_line("首页 > 社区新闻 > 正文") == Reason.BREADCRUMB
+    assert classify_line("Login | Register | Subscribe") == Reason.NAV_MENU
+    assert classify_line("【打印】") == Reason.BUTTON
+    assert classify_line("返回顶部") == Reason.BUTTON
+    assert classify_line("-----") == Reason.SEPARATOR
+    assert classify_line("来源：新华社") == Reason.BYLINE
+    assert classify_line("(Xinhua) Updated: 2010-06-08 14:13") == Reason.BYLINE
+    assert classify_line("2022-11-07 10:20") == Reason.BYLINE
+    assert classify_line("相关阅读") == Reason.RELATED_LINKS
+    assert classify_line(ARTICLE.splitlines()[0]) is None
+    assert classify_line(ZH_ARTICLE.strip()) is None
+
+
+def test_menu_run_of_short_lines_is_cut_but_headings_stay():
+    text = "Home\nNews\nSport\nWeather\n\nBridge repairs approved\n\n" + ARTICLE
+    out = clean_lines(text)
+    assert "Home" not in out and "Weather" not in out
+    assert out.startswith("Bridge repairs approved")  # a lone short line before content is a heading
+    assert ARTICLE.strip() in out
+
+
+def test_chinese_menu_run():
+    text = "首页\n新闻\n社区\n教育\n文化\n" + ZH_ARTICLE + "版权所有 © 东城区融媒体中心\n"
+    out = clean_lines(text)
+    assert out == ZH_ARTICLE.strip()
+
+
+def test_related_links_block_after_heading():
+    text = ARTICLE + "Related articles\nCouncil approves new bus timetable\nLibrary extends weekend hours\n"
+    verdicts = line_verdicts(text)
+    reasons = [v.reason for v in verdicts if v.reason]
+    assert reasons.count(Reason.RELATED_LINKS) == 3
+    assert "bus timetable" not in clean_lines(text)
+
+
+def test_stage_records_spans_with_reasons():
+    doc = Document(id="x", source="x", text="Home | News | Sport\n" + ARTICLE + "All rights reserved.\n")
+    text_boilerplate_stage(doc, Config())
+    assert doc.text == ARTICLE.strip()
+    assert [s.reason for s in doc.spans] == ["nav_menu", "footer"]
+    assert doc.spans[0].text.startswith("Home | News")
+    assert doc.boilerplate_chars > 0
+
+
+def test_all_boilerplate_is_rejected():
+    doc = Document(id="x", source="x", text="Home\nNews\nSport\nLogin\n")
+    text_boilerplate_stage(doc, Config())
+    assert doc.reason == "boilerplate"
+
+
+def test_split_pages_on_footer_then_new_content():
+    page1 = "First page title\n" + ARTICLE + "Copyright © 2024 Site One\n"
+    page2 = "Second page title\n" + ARTICLE.replace("council", "committee")
+    pages = split_pages(page1 + page2)
+    assert len(pages) == 2 and pages[0].startswith("First") and pages[1].startswith("Second")
+    doc = Document(id="x", source="dump.txt", text=page1 + page2)
+    children = split_stage(doc, Config())
+    assert [c.source for c in children] == ["dump.txt#p1", "dump.txt#p2"]
+    assert len({c.id for c in children}) == 2
+
+
+def test_split_pages_on_repeated_title():
+    body = ZH_ARTICLE * 5
+    dump = (
+        "第一篇文章 - 某某网\n第一篇文章 - 某某网"
+        + body
+        + "第二篇文章_百度百科\n第二篇文章_百度百科正文开始"
+        + body
+    )
+    pages = split_pages(dump)
+    assert len(pages) == 2 and pages[1].startswith("第二篇文章_百度百科")
+
+
+def test_single_page_is_not_split():
+    assert split_pages(ARTICLE) == [ARTICLE]

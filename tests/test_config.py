@@ -1,0 +1,43 @@
+import pytest
+
+from pipeline.config import Config, ConfigError, config_from_dict, load_config
+
+
+def test_defaults_keep_zh_and_en():
+    assert Config().language.keep == ["zh", "en"]
+
+
+def test_toml_overrides_and_unknown_keys(tmp_path):
+    path = tmp_path / "c.toml"
+    path.write_text('[language]\nkeep = ["en"]\n[dedup]\nthreshold = 0.8\n')
+    config = load_config(path)
+    assert config.language.keep == ["en"] and config.dedup.threshold == 0.8
+    path.write_text("[dedup]\nthreshhold = 0.8\n")
+    with pytest.raises(ConfigError, match="unknown key 'threshhold'"):
+        load_config(path)
+
+
+def test_type_and_consistency_checks():
+    with pytest.raises(ConfigError):
+        config_from_dict({"dedup": {"num_perm": 100, "bands": 16}})
+    with pytest.raises(ConfigError):
+        config_from_dict({"language": {"keep": "en", "seed": "x"}})
+    with pytest.raises(ConfigError):
+        config_from_dict({"nosuchsection": {}})
+
+
+def test_fingerprint_changes_with_settings():
+    a, b = Config(), Config()
+    b.dedup.threshold = 0.9
+    assert a.fingerprint() == Config().fingerprint() != b.fingerprint()
+
+
+def test_example_config_is_current_and_loads():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    check = subprocess.run([sys.executable, "scripts/make_config_example.py", "--check"], cwd=root)
+    assert check.returncode == 0, "config.example.toml is stale: run python scripts/make_config_example.py"
+    assert load_config(root / "config.example.toml").to_dict() == Config().to_dict()

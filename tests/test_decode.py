@@ -1,0 +1,75 @@
+import codecs
+
+from pipeline.config import Config
+from pipeline.decode import canonical_encoding, decode_bytes, decode_stage
+from pipeline.document import Document
+
+ZH = "社区图书馆推出夜间自习室，受到学生和上班族的欢迎。读者需要提前在网上预约座位。"
+
+
+def test_bom_wins():
+    r = decode_bytes(codecs.BOM_UTF8 + "héllo".encode())
+    assert (r.text, r.evidence) == ("héllo", "bom")
+    r = decode_bytes(codecs.BOM_UTF16_LE + "héllo".encode("utf-16-le"))
+    assert r.text == "héllo" and r.encoding == "utf-16-le"
+
+
+def test_gb2312_label_widened_to_gb18030():
+    # 镕 is in GBK/GB18030 but not GB2312: pages labelled gb2312 use it all the time
+    data = ("朱镕基" + ZH).encode("gb18030")
+    r = decode_bytes(data, declared="gb2312")
+    assert r.text.startswith("朱镕基") and r.encoding == "gb18030" and r.evidence == "declared"
+    assert canonical_encoding("GB2312") == "gb18030"
+    assert canonical_encoding("big5") == "big5hkscs"
+    assert canonical_encoding("no-such-charset") is None
+
+
+def test_meta_charset_and_lying_header():
+    html = f'<html><head><meta charset="gbk"></head><body>{ZH}</body></html>'.encode("gb18030")
+    r = decode_bytes(html, is_html=True)
+    assert ZH in r.text and r.evidence == "meta"
+    # a header that claims UTF-8 for GBK bytes is not believed
+    r = decode_bytes(html, declared="utf-8", is_html=True)
+    assert ZH in r.text
+
+
+def test_detector_for_unlabelled_legacy_text():
+    assert decode_bytes(ZH.encode("gb18030")).text == ZH
+    assert decode_bytes((ZH * 3).encode("big5hkscs", "ignore")).encoding.startswith("big5")
+
+
+def test_utf16_without_bom_by_byte_pattern():
+    text = "Plain English text in UTF-16 without a byte order mark. " * 4
+    assert decode_bytes(text.encode("utf-16-le")).text == text
+
+
+def test_undecodable_share_is_measured_and_rejected():
+    doc = Document(id="x", source="x", raw=b"ok text " + bytes(range(0x80, 0xFF)) * 20)
+    config = Config()
+    decode_stage(doc, config)
+    assert doc.rejected and doc.reason in ("undecodable", "binary")
+
+
+def test_literal_replacement_characters_are_not_decode_errors():
+    data = ("text with a literal \ufffd inside " * 20).encode()
+    r = decode_bytes(data)
+    assert r.replacement_ratio == 0.0
+
+
+def test_stage_sets_signals_and_newlines():
+    doc = Document(id="x", source="x", raw=b"line one\r\nline two\r\n")
+    decode_stage(doc, Config())
+    assert doc.text == "line one\nline two\n" and doc.encoding == "utf-8" and not doc.rejected
+
+
+def test_huge_line_rejected_for_text_not_html():
+    config = Config()
+    config.input.max_line_chars = 1000
+    doc = Document(id="x", source="x", raw=b"a" * 5000)
+    decode_stage(doc, config)
+    assert doc.reason == "huge_line"
+    html = Document(
+        id="y", source="y", raw=b"<html><body>" + b"<p>x</p>" * 1000 + b"</body></html>", content_type="html"
+    )
+    decode_stage(html, config)
+    assert not html.rejected

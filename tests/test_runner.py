@@ -1,0 +1,139 @@
+import json
+import re
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from pipeline.config import Config
+from pipeline.runner import dedup_partition, dedup_union, map_shard, plan_run, publish, run, write_shard
+
+from .conftest import SEEDS
+
+
+def _read_all(output: Path, key: str) -> list[dict]:
+    manifest = json.loads((output / "manifest.json").read_text())
+    rows = []
+    for shard in manifest[key]:
+        rows.extend(pq.read_table(output / shard["path"]).to_pylist())
+    return rows
+
+
+@pytest.fixture(scope="module")
+def sample_run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("run") / "clean"
+    result = run([str(Path(__file__).parent.parent / "data" / "raw")], out, Config(), progress=False)
+    return out, result
+
+
+def test_outputs_exist_and_manifest_lists_everything(sample_run, sample_dir):
+    out, result = sample_run
+    manifest = json.loads((out / "manifest.json").read_text())
+    inputs = sorted(p.name for p in sample_dir.iterdir())
+    assert sorted(i["path"] for i in manifest["inputs"]) == inputs
+    assert all(len(i["sha256"]) == 64 and i["bytes"] > 0 for i in manifest["inputs"])
+    for shard in manifest["shards"] + manifest["rejected"]:
+        assert (out / shard["path"]).exists() and shard["rows"] > 0 and len(shard["sha256"]) == 64
+    assert manifest["config"]["language"]["keep"] == ["zh", "en"]
+    assert (out / "stats.json").exists() and not (out / "_work").exists()
+
+
+def test_every_document_is_kept_or_rejected_with_a_reason(sample_run):
+    out, _ = sample_run
+    kept, rejected = _read_all(out, "shards"), _read_all(out, "rejected")
+    stats = json.loads((out / "stats.json").read_text())
+    read = stats["stages"]["read"]
+    split = stats["stages"]["split"]
+    produced = read["docs_in"] + split["docs_out"] - split["docs_in"]
+    assert len(kept) + len(rejected) == produced
+    assert all(r["reason"] for r in rejected)
+    assert len({r["id"] for r in kept + rejected}) == produced
+    assert sum(stats["rejected_by_reason"].values()) == len(rejected) == stats["documents_rejected"]
+
+
+def test_sample_content_decisions(sample_run):
+    out, _ = sample_run
+    kept, rejected = _read_all(out, "shards"), _read_all(out, "rejected")
+    reasons = {r["source"]: r["reason"] for r in rejected}
+    assert reasons["records.jsonl#3"] == "language"  # Spanish
+    assert reasons["records.jsonl#4"] == "malformed"
+    assert reasons["crawl.warc.gz#3"] == "binary"  # the PNG record
+    text = "\n".join(r["text"] for r in kept)
+    # the English article sits in a text dump and in the JSONL: kept once
+    assert text.count("Residents of Millbrook gathered") == 1
+    # the Chinese article: GB18030 dump, JSONL and a GB2312 page in the WARC: kept once
+    assert text.count("夜间自习室") >= 1 and sum("夜间自习室" in r["text"] for r in kept) == 1
+    assert "无码" not in text and "endobj" not in text and "Copyright" not in text
+    assert "京ICP备" not in text and "Login | Register" not in text
+    zh = next(r for r in kept if "夜间自习室" in r["text"])
+    assert zh["lang"] == "zh" and zh["cluster_size"] == 3
+    pdf = next(r for r in kept if r["source"] == "minutes.pdf")
+    assert pdf["content_type"] == "pdf" and pdf["lang"] == "en"
+    gb = [r for r in kept + rejected if r["source"] == "library_zh.gb18030.txt"][0]
+    assert gb["encoding"] == "gb18030"
+    dup = next(r for r in rejected if r["reason"] in ("exact_duplicate", "near_duplicate"))
+    assert dup["duplicate_of"] in {r["id"] for r in kept}
+
+
+def test_two_runs_give_byte_identical_shards(sample_run, tmp_path):
+    out, _ = sample_run
+    again = tmp_path / "again"
+    run([str(Path(__file__).parent.parent / "data" / "raw")], again, Config(), progress=False)
+    first = json.loads((out / "manifest.json").read_text())
+    second = json.loads((again / "manifest.json").read_text())
+    assert [s["sha256"] for s in first["shards"]] == [s["sha256"] for s in second["shards"]]
+    assert [s["sha256"] for s in first["rejected"]] == [s["sha256"] for s in second["rejected"]]
+    for shard in first["shards"]:
+        assert (out / shard["path"]).read_bytes() == (again / shard["path"]).read_bytes()
+
+
+@pytest.mark.slow
+def test_workers_do_not_change_output(sample_run, tmp_path):
+    out, _ = sample_run
+    config = Config()
+    config.input.shard_bytes = 3000  # several shards, so the pool really splits the work
+    one = tmp_path / "one"
+    two = tmp_path / "two"
+    raw = str(Path(__file__).parent.parent / "data" / "raw")
+    run([raw], one, config, workers=1, progress=False)
+    run([raw], two, config, workers=2, progress=False)
+    m1 = json.loads((one / "manifest.json").read_text())
+    m2 = json.loads((two / "manifest.json").read_text())
+    assert len(m1["shards"]) > 1
+    assert [s["sha256"] for s in m1["shards"]] == [s["sha256"] for s in m2["shards"]]
+
+
+def test_steps_resume_and_rerun_is_idempotent(tmp_path, sample_dir):
+    out = tmp_path / "out"
+    config = Config()
+    plan = plan_run([str(sample_dir)], out, config)
+    first = map_shard(plan, 0)
+    assert map_shard(plan, 0) == first  # the finished step is not redone
+    for p in range(config.dedup.band_partitions):
+        dedup_partition(plan, p)
+    dedup_union(plan)
+    write_shard(plan, 0)
+    manifest = publish(plan)
+    assert manifest["documents"]["kept"] > 0
+    # a second full run into the same output gives the same manifest shards and leaves no stale files
+    result = run([str(sample_dir)], out, config, progress=False)
+    assert [s["sha256"] for s in result.manifest["shards"]] == [s["sha256"] for s in manifest["shards"]]
+    listed = {s["path"] for s in manifest["shards"] + manifest["rejected"]}
+    on_disk = {str(p.relative_to(out)) for p in out.rglob("*.parquet") if "index" not in p.parts}
+    assert on_disk == listed
+
+
+def test_seeds_articles_kept_and_junk_gone(tmp_path):
+    if not SEEDS.exists():
+        pytest.skip("shared seeds not present")
+    out = tmp_path / "seeds"
+    run([str(SEEDS)], out, Config(), progress=False)
+    kept = _read_all(out, "shards")
+    text = "\n".join(r["text"] for r in kept)
+    seed0 = (SEEDS / "000_6bbea579bd27805a.txt").read_text()
+    phrases = [p.strip() for p in seed0[seed0.index("欧美日韩中文字幕") :].split("|") if p.strip()]
+    assert phrases and not [p for p in phrases if p in text]
+    assert not re.search(r"\b\d+ 0 obj\b|\bendobj\b|\bendstream\b|\bxref\b|FlateDecode", text)
+    assert "In combating" in text  # the article around seed 000's keyword list
+    assert "携手构建网络空间命运共同体" in text  # seed 002's article
+    assert "Jointly Build a Community with a Shared Future in Cyberspace" in text  # seed 003, spaces restored
