@@ -441,7 +441,7 @@ def extract_main_text(html: str, url: str | None, config: Config) -> str:
 
 
 def html_boilerplate_stage(doc: Document, config: Config) -> Document:
-    from .repair import repair_text
+    from .repair import changed_chars, repair_text
 
     html_chars = len(doc.text)
     try:
@@ -454,9 +454,7 @@ def html_boilerplate_stage(doc: Document, config: Config) -> Document:
         fixed, changed = repair_text(text)
         if changed:
             doc.mojibake_fixed = True
-            doc.mojibake_chars = sum(1 for a, b in zip(text, fixed, strict=False) if a != b) + abs(
-                len(text) - len(fixed)
-            )
+            doc.mojibake_chars = changed_chars(text, fixed)
             text = fixed
     doc.quality["html_chars"] = float(html_chars)
     doc.text = tidy(text)

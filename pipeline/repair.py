@@ -41,7 +41,7 @@ def repair_text(text: str) -> tuple[str, bool]:
     return fixed, fixed != text
 
 
-def _changed_chars(before: str, after: str) -> int:
+def changed_chars(before: str, after: str) -> int:
     """Characters that differ, cheaply: length difference plus mismatches over the common prefix/suffix."""
     if before == after:
         return 0
@@ -62,7 +62,7 @@ def repair_stage(doc: Document, config: Config) -> Document:
         return doc
     fixed, changed = repair_text(doc.text)
     if changed:
-        doc.mojibake_chars = _changed_chars(doc.text, fixed)
+        doc.mojibake_chars = changed_chars(doc.text, fixed)
         doc.mojibake_fixed = True
         doc.text = fixed
     return doc

@@ -24,7 +24,7 @@ def render() -> str:
     docs: dict[tuple[str, str], str] = {}
     for node in tree.body:
         if isinstance(node, ast.ClassDef):
-            for stmt, nxt in zip(node.body, node.body[1:]):
+            for stmt, nxt in zip(node.body, node.body[1:], strict=False):
                 if (
                     isinstance(stmt, ast.AnnAssign)
                     and isinstance(nxt, ast.Expr)
