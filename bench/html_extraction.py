@@ -1,0 +1,182 @@
+"""HTML main-text extraction: our `clean_html` vs plain `trafilatura.extract` (and each single extractor).
+
+For every set in ../shared/eval-data: F1 (4-gram shingles of \\w+ tokens; character bigrams for Chinese;
+must-have / must-not snippets for trafilatura-eval), pages per second, and the time ratio to plain
+trafilatura measured in the same run.
+
+    python bench/html_extraction.py [--sets a,b] [--extractors ours,trafilatura_plain,readability,...]
+
+Outputs of every extractor are cached in bench/_work/html/ so that selection rules can be studied without
+re-running the extractors (`--cached`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import (  # noqa: E402
+    HTML_SETS,
+    WORK,
+    f1,
+    git_revision,
+    machine,
+    precision_recall,
+    snippet_counts,
+    versions,
+    write_result,
+)
+
+
+def _plain_trafilatura(html: bytes, url: str | None) -> str:
+    import trafilatura
+
+    return trafilatura.extract(html, url=url) or ""
+
+
+def _ours(html: bytes, url: str | None) -> str:
+    import pipeline
+
+    return pipeline.clean_html(html, url=url)
+
+
+def _single(name: str):
+    from pipeline.decode import decode_bytes
+    from pipeline.extractors import EXTRACTORS
+
+    fn = EXTRACTORS[name]
+
+    def run(html: bytes, url: str | None) -> str:
+        return fn(decode_bytes(html, is_html=True).text, url)
+
+    return run
+
+
+def extractor(name: str):
+    if name == "ours":
+        return _ours
+    if name == "trafilatura_plain":
+        return _plain_trafilatura
+    return _single(name)
+
+
+def score_set(pages, outputs: dict[str, str]) -> dict:
+    if pages and pages[0].set == "trafilatura-eval":
+        tp = fn = fp = tn = 0
+        for page in pages:
+            a, b, c, d = snippet_counts(outputs.get(page.name, ""), page)
+            tp, fn, fp, tn = tp + a, fn + b, fp + c, tn + d
+        precision = tp / (tp + fp) if tp + fp else 0.0
+        recall = tp / (tp + fn) if tp + fn else 0.0
+        return {"precision": precision, "recall": recall, "f1": f1(precision, recall), "pages": len(pages)}
+    ps, rs = [], []
+    for page in pages:
+        p, r = precision_recall(outputs.get(page.name, ""), page.gold)
+        ps.append(p)
+        rs.append(r)
+    precision, recall = sum(ps) / len(ps), sum(rs) / len(rs)
+    return {"precision": precision, "recall": recall, "f1": f1(precision, recall), "pages": len(pages)}
+
+
+def run_extractor(name: str, set_name: str, pages, cached: bool) -> tuple[dict[str, str], float]:
+    cache = WORK / "html" / name / f"{set_name}.json"
+    if cached and cache.exists():
+        data = json.loads(cache.read_text())
+        return data["outputs"], data["seconds"]
+    fn = extractor(name)
+    outputs: dict[str, str] = {}
+    started = time.perf_counter()
+    for page in pages:
+        try:
+            outputs[page.name] = fn(page.html, page.url)
+        except Exception as exc:  # noqa: BLE001 - a crash counts as empty output, as upstream does
+            print(f"  {name} failed on {set_name}/{page.name}: {exc}", file=sys.stderr)
+            outputs[page.name] = ""
+    seconds = time.perf_counter() - started
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    cache.write_text(json.dumps({"outputs": outputs, "seconds": seconds}, ensure_ascii=False))
+    return outputs, seconds
+
+
+DEFAULT_EXTRACTORS = ["trafilatura_plain", "ours", "trafilatura", "readability", "resiliparse", "justext"]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sets", default=",".join(HTML_SETS))
+    parser.add_argument("--extractors", default=",".join(DEFAULT_EXTRACTORS))
+    parser.add_argument("--cached", action="store_true", help="reuse cached outputs (not for timing)")
+    args = parser.parse_args(argv)
+    names = [n for n in args.extractors.split(",") if n]
+    results: dict = {"machine": machine(), "revision": git_revision(), "date": time.strftime("%Y-%m-%d"),
+                     "versions": versions("trafilatura", "readability-lxml", "Resiliparse", "jusText", "lxml"),
+                     "sets": {}}
+    for set_name in args.sets.split(","):
+        pages = list(HTML_SETS[set_name]())
+        if not pages:
+            print(f"skip {set_name}: not present under ../shared/eval-data")
+            continue
+        results["sets"][set_name] = {}
+        for name in names:
+            outputs, seconds = run_extractor(name, set_name, pages, args.cached)
+            score = score_set(pages, outputs)
+            score["seconds"] = seconds
+            score["pages_per_s"] = len(pages) / seconds if seconds else 0.0
+            results["sets"][set_name][name] = score
+            print(f"{set_name:<28} {name:<20} F1 {score['f1']:.4f}  P {score['precision']:.3f}  "
+                  f"R {score['recall']:.3f}  {score['pages_per_s']:.1f} pages/s", flush=True)
+    if not results["sets"]:
+        print("no eval data found; nothing written")
+        return 0
+    write_result("html_extraction", results, render(results, names))
+    return 0
+
+
+def render(results: dict, names: list[str]) -> str:
+    lines = ["## HTML main-text extraction", ""]
+    lines.append("F1 per set: 4-gram shingles of `\\w+` tokens (character bigrams where the gold text is Chinese), "
+                 "mean precision and mean recall over pages, F1 of the means; trafilatura-eval: must-have / "
+                 "must-not snippets. `trafilatura_plain` is `trafilatura.extract(html_bytes)` with defaults, "
+                 "the baseline; `ours` is `pipeline.clean_html` (our decoder, the configured extractor, CJK-safe "
+                 "repair). Other columns are single extractors fed with our decoded text.")
+    lines.append("")
+    header = "| set | pages | " + " | ".join(names) + " |"
+    lines += [header, "|" + "---|" * (len(names) + 2)]
+    averages = {n: [] for n in names}
+    for set_name, per in results["sets"].items():
+        pages = next(iter(per.values()))["pages"]
+        cells = []
+        best_single = max(v["f1"] for k, v in per.items() if k != "ours")
+        for n in names:
+            if n not in per:
+                cells.append("")
+                continue
+            value = per[n]["f1"]
+            averages[n].append(value)
+            mark = "**" if n == "ours" and value > best_single else ""
+            cells.append(f"{mark}{value:.3f}{mark}")
+        lines.append(f"| {set_name} | {pages} | " + " | ".join(cells) + " |")
+    lines.append("| **mean** | | " + " | ".join(
+        f"{sum(v) / len(v):.3f}" if v else "" for v in averages.values()) + " |")
+    lines += ["", "Speed (pages/s) and time relative to plain trafilatura in the same run:", ""]
+    lines += [header.replace("| pages |", "| |"), "|" + "---|" * (len(names) + 2)]
+    for set_name, per in results["sets"].items():
+        base = per.get("trafilatura_plain", {}).get("seconds") or 0
+        cells = []
+        for n in names:
+            if n not in per:
+                cells.append("")
+                continue
+            ratio = per[n]["seconds"] / base if base else 0
+            cells.append(f"{per[n]['pages_per_s']:.1f} ({ratio:.2f}x)")
+        lines.append(f"| {set_name} | | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
