@@ -440,7 +440,10 @@ def extract_main_text(html: str, url: str | None, config: Config) -> str:
     return call_with_timeout(fn, (html, url), config.boilerplate.extract_timeout_s)
 
 
-def html_boilerplate_stage(doc: Document, config: Config) -> Document:
+def html_extract_stage(doc: Document, config: Config) -> Document:
+    """Stage: HTML -> main text (other documents pass through)."""
+    if doc.content_type != "html":
+        return doc
     from .repair import changed_chars, repair_text
 
     html_chars = len(doc.text)
@@ -465,7 +468,8 @@ def html_boilerplate_stage(doc: Document, config: Config) -> Document:
 
 
 def text_boilerplate_stage(doc: Document, config: Config) -> Document:
-    if not config.boilerplate.line_rules:
+    """Stage: line and block rules for text dumps; cut lines are recorded as spans (HTML was extracted)."""
+    if not config.boilerplate.line_rules or doc.content_type == "html":
         return doc
     before = len(doc.text)
     ranges = _merge_line_ranges(doc.text, line_verdicts(doc.text))
@@ -475,13 +479,6 @@ def text_boilerplate_stage(doc: Document, config: Config) -> Document:
     if not doc.text.strip():
         return doc.reject(Reason.BOILERPLATE, "every line was boilerplate")
     return doc
-
-
-def boilerplate_stage(doc: Document, config: Config) -> Document:
-    """Stage: HTML -> main text; text dumps -> line rules. Cut lines are recorded as spans."""
-    if doc.content_type == "html":
-        return html_boilerplate_stage(doc, config)
-    return text_boilerplate_stage(doc, config)
 
 
 def min_length_stage(doc: Document, config: Config) -> Document:
@@ -504,7 +501,7 @@ def clean_html(html: bytes | str, url: str | None = None) -> str:
     if isinstance(html, bytes):
         html = decode_bytes(html, is_html=True).text
     doc = Document(id="", source="", url=url, text=normalise_newlines(html), content_type="html")
-    html_boilerplate_stage(doc, config)
+    html_extract_stage(doc, config)
     return "" if doc.rejected else doc.text
 
 
@@ -515,7 +512,7 @@ def clean_text(text: str) -> str:
 
     config = Config()
     doc = Document(id="", source="", text=text, content_type="text")
-    for stage in (repair_stage, text_boilerplate_stage, junk_stage):
+    for stage in (repair_stage, junk_stage, text_boilerplate_stage):
         stage(doc, config)
         if doc.rejected:
             return ""

@@ -15,6 +15,7 @@ import pyarrow as pa
 
 # How much of a cut span's text is stored beside the document (the full span is gone from `text`).
 SPAN_TEXT_MAX_CHARS = 300
+CONTEXT_CHARS = 60
 
 
 class Reason(str, Enum):
@@ -67,10 +68,20 @@ class Span:
     reason: str
     stage: str
     text: str = ""
+    before: str = ""  # up to CONTEXT_CHARS of the text just before the cut (for `explain`)
+    after: str = ""
 
     @classmethod
     def cut(cls, text: str, start: int, end: int, reason: Reason, stage: str) -> Span:
-        return cls(start, end, reason.value, stage, text[start:end][:SPAN_TEXT_MAX_CHARS])
+        return cls(
+            start,
+            end,
+            reason.value,
+            stage,
+            text[start:end][:SPAN_TEXT_MAX_CHARS],
+            text[max(0, start - CONTEXT_CHARS) : start],
+            text[end : end + CONTEXT_CHARS],
+        )
 
 
 @dataclass
@@ -144,6 +155,8 @@ SPAN_TYPE = pa.struct(
         ("reason", pa.string()),
         ("stage", pa.string()),
         ("text", pa.string()),
+        ("before", pa.string()),
+        ("after", pa.string()),
     ]
 )
 
@@ -216,7 +229,8 @@ def _common_row(doc: Document, text: str) -> dict:
         "spam_score": round(doc.spam_score, 6),
         "quality": sorted((k, round(float(v), 6)) for k, v in doc.quality.items()),
         "cut_spans": [
-            {"start": s.start, "end": s.end, "reason": s.reason, "stage": s.stage, "text": s.text}
+            {"start": s.start, "end": s.end, "reason": s.reason, "stage": s.stage, "text": s.text,
+             "before": s.before, "after": s.after}
             for s in doc.spans
         ],
         "dup_cluster": doc.dup_cluster,

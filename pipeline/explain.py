@@ -12,8 +12,6 @@ from pathlib import Path
 import pyarrow.compute as pc
 import pyarrow.dataset as ds
 
-CONTEXT_CHARS = 80
-
 
 def _dataset(output: Path, key: str) -> ds.Dataset | None:
     manifest = json.loads((output / "manifest.json").read_text())
@@ -55,6 +53,10 @@ def _signals(row: dict) -> str:
     )
 
 
+def _flat(value: str) -> str:
+    return value.replace("\n", " ⏎ ")
+
+
 def format_explanation(result: dict) -> str:
     lines: list[str] = []
     if not result["kept"] and not result["rejected"]:
@@ -66,9 +68,9 @@ def format_explanation(result: dict) -> str:
         lines.append(f"KEPT {row['source']}  id {row['id']}")
         lines.append(_signals(row))
         for span in row.get("cut_spans") or []:
-            snippet = span["text"].replace("\n", " ⏎ ")
+            lines.append(f"  cut [{span['reason']}] by {span['stage']} at {span['start']}-{span['end']}:")
             lines.append(
-                f"  cut [{span['reason']}] by {span['stage']} at {span['start']}-{span['end']}: {snippet[:160]}"
+                f"      …{_flat(span.get('before') or '')}⟦{_flat(span['text'][:160])}⟧{_flat(span.get('after') or '')}…"
             )
         lines.append(
             "  text: " + row["text"][:300].replace("\n", " ⏎ ") + ("..." if len(row["text"]) > 300 else "")

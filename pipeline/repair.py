@@ -58,7 +58,7 @@ def changed_chars(before: str, after: str) -> int:
 def repair_stage(doc: Document, config: Config) -> Document:
     """Stage: fix mojibake in `doc.text`; sets `mojibake_fixed` and `mojibake_chars`."""
     if not config.decode.repair_mojibake or doc.content_type == "html":
-        # HTML is repaired after extraction (see boilerplate_stage): markup would only slow ftfy down
+        # HTML is repaired after extraction (see html_extract_stage): markup would only slow ftfy down
         return doc
     fixed, changed = repair_text(doc.text)
     if changed:

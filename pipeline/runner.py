@@ -4,15 +4,18 @@ A run has five steps; each writes its results atomically under `OUT/_work/<plan 
 when its result is already there, so a killed run resumes where it stopped:
 
 1. `plan_run`      find input files, hash them, group them into shards -> plan.json
-2. `map_shard`     (per shard) read -> decode -> repair -> split -> boilerplate -> spaces -> junk ->
-                   language -> quality -> length; writes candidate rows, rejected rows and dedup signatures
+2. `map_shard`     (per shard) read -> decode -> repair -> split -> extract (HTML) -> junk -> boilerplate
+                   (text line rules) -> spaces -> language -> quality -> length; writes candidate rows,
+                   rejected rows and dedup signatures
 3. `dedup_partition` (per LSH band partition) verified near-duplicate edges;
    `dedup_union`   clusters, kept copy per cluster, template lines, repeated passages
 4. `write_shard`   (per shard) applies dedup decisions and line cuts, writes the final Parquet shards
 5. `publish`       stats.json, the persistent dedup index, report.html, then manifest.json (last)
 
 Language is identified after boilerplate and junk removal (not before, as a naive order would have it):
-menus, keyword lists and PDF bytes skew a detector, and HTML markup must be gone first.
+menus, keyword lists and PDF bytes skew a detector, and HTML markup must be gone first. Junk runs before
+the text line rules so that a PDF `xref` table or a `|`-separated keyword list is cut as what it is
+(`binary_fragment`, `spam`) and not as a menu.
 """
 
 from __future__ import annotations
@@ -35,7 +38,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from . import __version__
-from .boilerplate import boilerplate_stage, cut_spans, min_length_stage, split_stage
+from .boilerplate import cut_spans, html_extract_stage, min_length_stage, split_stage, text_boilerplate_stage
 from .config import Config, config_from_dict
 from .decode import decode_stage
 from .dedup import (
@@ -80,9 +83,10 @@ STAGES: list[tuple[str, Callable, bool]] = [
     ("decode", decode_stage, False),
     ("repair", repair_stage, False),
     ("split", split_stage, True),
-    ("boilerplate", boilerplate_stage, False),
-    ("spaces", spaces_stage, False),
+    ("extract", html_extract_stage, False),
     ("junk", junk_stage, False),
+    ("boilerplate", text_boilerplate_stage, False),
+    ("spaces", spaces_stage, False),
     ("language", language_stage, False),
     ("quality", quality_stage, False),
     ("length", min_length_stage, False),
@@ -719,13 +723,6 @@ def publish(plan: RunPlan, keep_work: bool = False, report: bool | None = None) 
         "dedup": read_json(plan.path("dedup.json")),
     }
     atomic_write_json(output / STATS, stats_doc)
-    if report if report is not None else config.output.report:
-        try:
-            from .report import write_report
-
-            write_report(output)
-        except Exception as exc:  # noqa: BLE001 - a broken report must not lose a finished run
-            log.warning("report.html could not be written: %s", exc)
     manifest = {
         "pipeline_version": __version__,
         "run_key": run_key,
@@ -739,6 +736,13 @@ def publish(plan: RunPlan, keep_work: bool = False, report: bool | None = None) 
         "schema": {"kept": KEPT_SCHEMA.names, "rejected": REJECTED_SCHEMA.names},
         "index": f"{INDEX_DIR}/documents.parquet",
     }
+    if report if report is not None else config.output.report:
+        try:
+            from .report import write_report
+
+            write_report(output, manifest)
+        except Exception as exc:  # noqa: BLE001 - a broken report must not lose a finished run
+            log.warning("report.html could not be written: %s", exc)
     atomic_write_json(output / MANIFEST, manifest)
     _remove_stale(output, shards, rejected)
     if not keep_work:

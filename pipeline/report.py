@@ -1,0 +1,236 @@
+"""`report.html`: a self-contained page (inline SVG plots, no network) describing one finished run.
+
+Built only from the output directory (stats.json, manifest.json and the shards), so it can be regenerated
+at any time with `python -m pipeline report OUT`. The numbers shown are also embedded as JSON
+(`<script id="report-data">`), which the tests compare with stats.json.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import json
+from collections import Counter
+from pathlib import Path
+
+import pyarrow.parquet as pq
+
+EXAMPLES_PER_REASON = 3
+TOP_LINES = 20
+
+
+def _svg(fig) -> str:
+    buffer = io.StringIO()
+    fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": None})
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)
+    text = buffer.getvalue()
+    return text[text.index("<svg") :]  # drop the XML prologue: the SVG is inlined in HTML
+
+
+def _figure(width: float = 7.0, height: float = 3.2):
+    import matplotlib
+
+    matplotlib.use("Agg", force=True)
+    import matplotlib.pyplot as plt
+
+    plt.rcParams["svg.hashsalt"] = "corpus-pipeline"  # stable element ids: same run, same report
+    plt.rcParams["font.size"] = 9
+    return plt.subplots(figsize=(width, height))
+
+
+def _bar(labels: list[str], values: list[float], title: str, xlabel: str, horizontal: bool = True) -> str:
+    fig, ax = _figure(7.0, max(1.6, 0.32 * len(labels) + 0.8) if horizontal else 3.2)
+    if horizontal:
+        ax.barh(labels[::-1], values[::-1], color="#4a78b5")
+        ax.set_xlabel(xlabel)
+    else:
+        ax.bar(labels, values, color="#4a78b5")
+        ax.set_ylabel(xlabel)
+        ax.tick_params(axis="x", labelrotation=30)
+    ax.set_title(title)
+    return _svg(fig)
+
+
+def _funnel(stats: dict) -> str:
+    stages = list(stats["stages"])
+    docs = [stats["stages"][s]["docs_out"] for s in stages]
+    chars = [stats["stages"][s]["chars_out"] for s in stages]
+    _figure()  # sets the style
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
+    fig, (a, b) = plt.subplots(1, 2, figsize=(10.0, 3.4))
+    a.bar(stages, docs, color="#4a78b5")
+    a.set_title("documents out of each stage")
+    a.tick_params(axis="x", labelrotation=60)
+    b.bar(stages, chars, color="#6aa56a")
+    b.set_title("characters out of each stage")
+    b.tick_params(axis="x", labelrotation=60)
+    fig.tight_layout()
+    return _svg(fig)
+
+
+def _histogram(before: list[int], after: list[int]) -> str:
+    import numpy as np
+
+    fig, ax = _figure(7.0, 3.0)
+    values = [v for v in before + after if v > 0]
+    if values:
+        bins = np.logspace(0, np.log10(max(values) + 1), 30)
+        ax.hist([v for v in before if v > 0], bins=bins, alpha=0.6, label="decoded input (all documents)")
+        ax.hist([v for v in after if v > 0], bins=bins, alpha=0.6, label="kept text")
+        ax.set_xscale("log")
+        ax.legend()
+    ax.set_xlabel("characters per document")
+    ax.set_ylabel("documents")
+    ax.set_title("text length before and after")
+    return _svg(fig)
+
+
+def _read_rows(output: Path, entries: list[dict], columns: list[str]) -> list[dict]:
+    rows: list[dict] = []
+    for entry in entries:
+        path = output / entry["path"]
+        if path.exists():
+            rows.extend(pq.read_table(path, columns=columns).to_pylist())
+    return rows
+
+
+def report_data(output: Path, manifest: dict | None = None) -> dict:
+    """Everything the page shows, as plain data (also embedded in the page)."""
+    stats = json.loads((output / "stats.json").read_text())
+    if manifest is None:
+        manifest = json.loads((output / "manifest.json").read_text())
+    kept = _read_rows(output, manifest["shards"], ["source", "chars", "input_chars", "lang", "cluster_size",
+                                                   "dup_cluster", "cut_spans"])
+    rejected = _read_rows(output, manifest["rejected"], ["source", "reason", "input_chars", "detail"])
+    boiler_lines: Counter = Counter()
+    examples: dict[str, list[dict]] = {}
+    for row in kept:
+        for span in row["cut_spans"] or []:
+            if span["stage"] in ("boilerplate", "dedup"):
+                for line in span["text"].splitlines():
+                    if line.strip():
+                        boiler_lines[line.strip()[:120]] += 1
+            bucket = examples.setdefault(span["reason"], [])
+            if len(bucket) < EXAMPLES_PER_REASON:
+                bucket.append({"source": row["source"], "text": span["text"]})
+    clusters = Counter(row["cluster_size"] for row in kept if row["cluster_size"] and row["cluster_size"] > 1)
+    return {
+        "documents_kept": stats["documents_kept"],
+        "documents_rejected": stats["documents_rejected"],
+        "rejected_by_reason": stats["rejected_by_reason"],
+        "spans_by_reason": stats["spans_by_reason"],
+        "stages": {name: {"docs_in": s["docs_in"], "docs_out": s["docs_out"], "chars_out": s["chars_out"]}
+                   for name, s in stats["stages"].items()},
+        "kept_by_language": dict(Counter(row["lang"] or "unknown" for row in kept).most_common()),
+        "inputs": len(manifest["inputs"]),
+        "length_before": sorted(row["input_chars"] or 0 for row in kept + rejected),
+        "length_after": sorted(row["chars"] for row in kept),
+        "top_boilerplate_lines": boiler_lines.most_common(TOP_LINES),
+        "duplicate_cluster_sizes": dict(sorted(clusters.items())),
+        "span_examples": dict(sorted(examples.items())),
+        "run": {"pipeline_version": manifest["pipeline_version"], "mode": manifest["mode"],
+                "run_key": manifest.get("run_key", "")},
+    }
+
+
+def render(data: dict, stats: dict) -> str:
+    esc = html.escape
+    parts = []
+    parts.append(f"<p>{data['inputs']} input files; <b>{data['documents_kept']}</b> documents kept, "
+                 f"<b>{data['documents_rejected']}</b> rejected. Pipeline {esc(data['run']['pipeline_version'])}, "
+                 f"{esc(data['run']['mode'])} run.</p>")
+    parts.append("<h2>Funnel</h2>" + _funnel(stats))
+    rows = "".join(
+        f"<tr><td>{esc(name)}</td><td>{s['docs_in']}</td><td>{s['docs_out']}</td>"
+        f"<td>{sum(s['rejected'].values())}</td><td>{s['chars_out']}</td><td>{s['seconds']:.2f}</td></tr>"
+        for name, s in stats["stages"].items()
+    )
+    parts.append("<table class='sortable'><thead><tr><th>stage</th><th>docs in</th><th>docs out</th>"
+                 f"<th>rejected</th><th>chars out</th><th>seconds</th></tr></thead><tbody>{rows}</tbody></table>")
+    if data["rejected_by_reason"]:
+        reasons = list(data["rejected_by_reason"].items())
+        parts.append("<h2>Removed documents by reason</h2>" + _bar(
+            [r for r, _ in reasons], [c for _, c in reasons], "rejected documents", "documents"))
+    if data["spans_by_reason"]:
+        spans = list(data["spans_by_reason"].items())
+        parts.append("<h2>Cut spans by reason</h2>" + _bar(
+            [r for r, _ in spans], [v["chars"] for _, v in spans], "characters cut from kept documents", "characters"))
+    if data["kept_by_language"]:
+        langs = list(data["kept_by_language"].items())
+        parts.append("<h2>Kept documents by language</h2>" + _bar(
+            [k for k, _ in langs], [v for _, v in langs], "kept documents", "documents", horizontal=False))
+    parts.append("<h2>Text length</h2>" + _histogram(data["length_before"], data["length_after"]))
+    if data["duplicate_cluster_sizes"]:
+        sizes = list(data["duplicate_cluster_sizes"].items())
+        parts.append("<h2>Duplicate clusters</h2>" + _bar(
+            [str(k) for k, _ in sizes], [v for _, v in sizes], "kept documents by size of their duplicate cluster",
+            "kept documents", horizontal=False))
+    if data["top_boilerplate_lines"]:
+        rows = "".join(f"<tr><td><code>{esc(line)}</code></td><td>{count}</td></tr>"
+                       for line, count in data["top_boilerplate_lines"])
+        parts.append("<h2>Most frequent boilerplate lines removed</h2><table class='sortable'><thead><tr>"
+                     f"<th>line</th><th>times</th></tr></thead><tbody>{rows}</tbody></table>")
+    if data["span_examples"]:
+        parts.append("<h2>Examples of cut spans</h2>")
+        for reason, items in data["span_examples"].items():
+            parts.append(f"<h3>{esc(reason)}</h3>")
+            for item in items:
+                parts.append(f"<div class='example'><div class='src'>{esc(item['source'])}</div>"
+                             f"<pre>{esc(item['text'])}</pre></div>")
+    payload = json.dumps({k: v for k, v in data.items() if k not in ("length_before", "length_after")},
+                         ensure_ascii=False).replace("</", "<\\/")
+    return PAGE.format(body="\n".join(parts), data=payload)
+
+
+PAGE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>corpus-pipeline run report</title>
+<style>
+body {{ font-family: system-ui, sans-serif; margin: 2em auto; max-width: 1100px; color: #222; }}
+table {{ border-collapse: collapse; margin: 1em 0; }} td, th {{ border: 1px solid #ccc; padding: 3px 8px; }}
+th {{ background: #eef; cursor: pointer; }} td:not(:first-child) {{ text-align: right; }}
+pre {{ background: #f6f6f6; padding: 6px; white-space: pre-wrap; max-height: 12em; overflow: auto; margin: 0; }}
+.example {{ margin: .5em 0; }} .src {{ color: #666; font-size: .85em; }} svg {{ max-width: 100%; height: auto; }}
+</style></head>
+<body>
+<h1>Run report</h1>
+{body}
+<script type="application/json" id="report-data">{data}</script>
+<script>
+// click a column header to sort a table (no libraries, no network)
+document.querySelectorAll("table.sortable th").forEach(function (th, index) {{
+  th.addEventListener("click", function () {{
+    var body = th.closest("table").querySelector("tbody");
+    var rows = Array.prototype.slice.call(body.rows);
+    var numeric = rows.every(function (r) {{ return !isNaN(parseFloat(r.cells[th.cellIndex].textContent)); }});
+    rows.sort(function (a, b) {{
+      var x = a.cells[th.cellIndex].textContent, y = b.cells[th.cellIndex].textContent;
+      return numeric ? parseFloat(y) - parseFloat(x) : x.localeCompare(y);
+    }});
+    rows.forEach(function (r) {{ body.appendChild(r); }});
+  }});
+}});
+document.body.dataset.rendered = "yes";
+</script>
+</body></html>
+"""
+
+
+def write_report(output: Path, manifest: dict | None = None) -> Path:
+    """Write OUTPUT/report.html (atomically) and return its path. `manifest` is passed by the publish step,
+    which writes the report before the manifest (the manifest is always the last file of a run)."""
+    from .writer import atomic_write_bytes
+
+    output = Path(output)
+    needed = ["stats.json"] + ([] if manifest is not None else ["manifest.json"])
+    for name in needed:
+        if not (output / name).exists():
+            raise FileNotFoundError(f"{output / name} not found: is {output} the output of a finished run?")
+    stats = json.loads((output / "stats.json").read_text())
+    page = render(report_data(output, manifest), stats)
+    path = output / "report.html"
+    atomic_write_bytes(path, page.encode("utf-8"))
+    return path
