@@ -11,6 +11,7 @@ thread, or without a limit as a last resort.
 
 from __future__ import annotations
 
+import atexit
 import multiprocessing
 import os
 import signal
@@ -27,10 +28,19 @@ class RemoteError(Exception):
     """The call raised inside the helper process."""
 
 
-def _serve(conn) -> None:  # runs in the helper
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+def _serve(conn, parent_end, parent_pid: int) -> None:  # runs in the helper
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the parent; it stops us by closing the pipe
+    # handlers installed by the parent (a task runner's SIGTERM handler, say) were copied by the fork;
+    # the helper must die on SIGTERM like any plain process
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    # the fork copied the parent's end of the pipe: close it, or the pipe never reports EOF when the parent
+    # dies (without atexit, e.g. os._exit in a task runner) and this helper would live on forever
+    parent_end.close()
     while True:
         try:
+            while not conn.poll(1.0):
+                if os.getppid() != parent_pid:
+                    return  # orphaned
             message = conn.recv()
         except (EOFError, OSError):
             return
@@ -55,7 +65,7 @@ class _Helper:
         try:
             ctx = multiprocessing.get_context("fork")
             parent, child = ctx.Pipe()
-            process = ctx.Process(target=_serve, args=(child,), daemon=True)
+            process = ctx.Process(target=_serve, args=(child, parent, os.getpid()), daemon=True)
             process.start()
         except (AssertionError, OSError, ValueError):
             return False  # e.g. "daemonic processes are not allowed to have children"
@@ -88,6 +98,7 @@ class _Helper:
 
 _helper = _Helper()
 _helper_lock = threading.Lock()
+atexit.register(lambda: _helper.kill() if _helper.pid == os.getpid() else None)
 
 
 def _alarm(fn: Callable, args: tuple, timeout: float) -> Any:

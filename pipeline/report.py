@@ -167,7 +167,7 @@ def render(data: dict, stats: dict) -> str:
     if data["duplicate_cluster_sizes"]:
         sizes = list(data["duplicate_cluster_sizes"].items())
         parts.append("<h2>Duplicate clusters</h2>" + _bar(
-            [str(k) for k, _ in sizes], [v for _, v in sizes], "kept documents by size of their duplicate cluster",
+            [f"size {k}" for k, _ in sizes], [v for _, v in sizes], "kept documents by size of their duplicate cluster",
             "kept documents", horizontal=False))
     if data["top_boilerplate_lines"]:
         rows = "".join(f"<tr><td><code>{esc(line)}</code></td><td>{count}</td></tr>"
