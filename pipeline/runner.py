@@ -428,8 +428,10 @@ def dedup_partition(plan: RunPlan, partition: int) -> str:
     if path.exists():
         return str(path)
     config = plan.config_obj
-    table = load_signature_table(plan)
-    edges = band_partition_edges(table, partition, config.dedup) if config.dedup.near else []
+    if plan.shards and config.dedup.near:  # (an incremental run with no new input has nothing to compare)
+        edges = band_partition_edges(load_signature_table(plan), partition, config.dedup)
+    else:
+        edges = []
     array = np.array(edges, dtype=np.int64).reshape(-1, 2)
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}.npy")
     np.save(tmp, array)
@@ -443,7 +445,11 @@ def dedup_union(plan: RunPlan) -> dict:
     if done.exists():
         return read_json(done)
     config = plan.config_obj
-    table = load_signature_table(plan, with_minhash=False)
+    if not plan.shards:
+        table = SignatureTable([], np.zeros(0, np.int64), [], np.zeros((0, config.dedup.bands), np.uint64),
+                               np.zeros((0, 0), np.uint32), np.zeros(0, dtype=bool))
+    else:
+        table = load_signature_table(plan, with_minhash=False)
     edges: list[tuple[int, int]] = []
     for partition in range(config.dedup.band_partitions):
         path = plan.path(f"edges-{partition:03d}.npy")
@@ -694,10 +700,13 @@ def publish(plan: RunPlan, keep_work: bool = False, report: bool | None = None) 
     for w in writes:
         shards.extend(w["kept"])
         rejected.extend(w["rejected"])
-    kept_ids: set[str] = set()
-    for s in shards[len(previous.get("shards", [])) if plan.mode == "incremental" else 0 :]:
-        kept_ids.update(pq.read_table(output / s["path"], columns=["id"]).column("id").to_pylist())
-    _update_index(plan, kept_ids)
+    new_shards = shards[len(previous.get("shards", [])) if plan.mode == "incremental" else 0 :]
+    nothing_new = plan.mode == "incremental" and not plan.shards
+    if not nothing_new:  # an unchanged nightly input leaves the index (and the report) as they are
+        kept_ids: set[str] = set()
+        for s in new_shards:
+            kept_ids.update(pq.read_table(output / s["path"], columns=["id"]).column("id").to_pylist())
+        _update_index(plan, kept_ids)
     kept_rows = sum(s["rows"] for s in shards)
     rejected_rows = sum(s["rows"] for s in rejected)
     inputs = []
@@ -736,7 +745,7 @@ def publish(plan: RunPlan, keep_work: bool = False, report: bool | None = None) 
         "schema": {"kept": KEPT_SCHEMA.names, "rejected": REJECTED_SCHEMA.names},
         "index": f"{INDEX_DIR}/documents.parquet",
     }
-    if report if report is not None else config.output.report:
+    if (report if report is not None else config.output.report) and not nothing_new:
         try:
             from .report import write_report
 

@@ -137,3 +137,35 @@ def test_seeds_articles_kept_and_junk_gone(tmp_path):
     assert "In combating" in text  # the article around seed 000's keyword list
     assert "携手构建网络空间命运共同体" in text  # seed 002's article
     assert "Jointly Build a Community with a Shared Future in Cyberspace" in text  # seed 003, spaces restored
+
+
+def test_incremental_run_skips_unchanged_input_and_dedups_against_published(tmp_path, sample_dir):
+    import shutil
+
+    inputs = tmp_path / "in"
+    shutil.copytree(sample_dir, inputs)
+    out = tmp_path / "out"
+    first = run([str(inputs)], out, Config(), progress=False)
+    # nothing changed: nothing is read, the published shards stay as they were
+    second = run([str(inputs)], out, Config(), incremental=True, progress=False)
+    assert second.manifest["shards"] == first.manifest["shards"]
+    assert second.stats["inputs"] == 0 and second.stats["inputs_skipped_unchanged"] == len(first.manifest["inputs"])
+    assert len(second.manifest["inputs"]) == len(first.manifest["inputs"])
+    # a new file: only it is processed, and its copy of a published article is removed as a duplicate
+    article = (sample_dir / "gazette_en.txt").read_text()
+    (inputs / "new_copy.txt").write_text("Breaking\n\n" + article)
+    (inputs / "new_story.txt").write_text(
+        "The harbour authority opened a new ferry terminal on Friday after three years of construction work. "
+        "Passengers can now board directly from the railway station, and the old pier will become a park.\n" * 2
+    )
+    third = run([str(inputs)], out, Config(), incremental=True, progress=False)
+    assert third.stats["inputs"] == 2
+    assert len(third.manifest["inputs"]) == len(first.manifest["inputs"]) + 2
+    assert third.manifest["shards"][: len(first.manifest["shards"])] == first.manifest["shards"]
+    rejected = _read_all(out, "rejected")
+    copy = next(r for r in rejected if r["source"] == "new_copy.txt")
+    assert copy["reason"] in ("exact_duplicate", "near_duplicate")
+    kept = _read_all(out, "shards")
+    assert copy["duplicate_of"] in {r["id"] for r in kept}
+    assert any(r["source"] == "new_story.txt" for r in kept)
+    assert sum(r["text"].count("Residents of Millbrook gathered") for r in kept) == 1

@@ -1,0 +1,225 @@
+"""Runs the DAG on a real distributed Airflow: PostgreSQL metadata DB, CeleryExecutor with Redis,
+api-server, scheduler, dag-processor, triggerer and two Celery workers, all on localhost.
+
+    python scripts/airflow_distributed_check.py [--timeout 420]
+
+Checks that the run succeeds, that mapped tasks ran on both workers, and that the shards equal those of
+`python -m pipeline run` on the same input. Every process it starts is stopped (by PID, with its process
+group) at the end, and its temporary database is dropped. Exits 0 with a message, doing nothing, when
+PostgreSQL (127.0.0.1:5432) or Redis (127.0.0.1:6379) does not answer.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+PG = ("127.0.0.1", 5432)
+REDIS = ("127.0.0.1", 6379)
+REDIS_DB = 7  # a database of our own, flushed at the end
+
+
+def answers(address: tuple[str, int]) -> bool:
+    try:
+        with socket.create_connection(address, timeout=2):
+            return True
+    except OSError:
+        return False
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def pg(sql: str, database: str = "postgres", fetch: bool = False):
+    import psycopg2
+
+    conn = psycopg2.connect(host=PG[0], port=PG[1], user="postgres", dbname=database)
+    conn.autocommit = True
+    try:
+        with conn.cursor() as cur:
+            cur.execute(sql)
+            return cur.fetchall() if fetch else None
+    finally:
+        conn.close()
+
+
+class Processes:
+    def __init__(self, logs: Path) -> None:
+        self.logs = logs
+        self.started: list[tuple[str, subprocess.Popen]] = []
+
+    def start(self, name: str, args: list[str], env: dict) -> None:
+        log = open(self.logs / f"{name}.log", "wb")  # noqa: SIM115 - lives as long as the process
+        proc = subprocess.Popen(args, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                                cwd=ROOT)
+        self.started.append((name, proc))
+        print(f"  started {name} (pid {proc.pid})", flush=True)
+
+    def check_alive(self) -> None:
+        for name, proc in self.started:
+            if proc.poll() is not None:
+                tail = (self.logs / f"{name}.log").read_text(errors="replace")[-3000:]
+                raise RuntimeError(f"{name} exited with {proc.returncode}:\n{tail}")
+
+    def stop_all(self) -> None:
+        for _, proc in self.started:
+            if proc.poll() is None:
+                try:
+                    os.killpg(proc.pid, signal.SIGTERM)
+                except ProcessLookupError:
+                    pass
+        deadline = time.time() + 20
+        for name, proc in self.started:
+            try:
+                proc.wait(max(0.1, deadline - time.time()))
+            except subprocess.TimeoutExpired:
+                pass
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)  # the group: task processes forked by the workers too
+            except ProcessLookupError:
+                pass
+            proc.wait()
+            print(f"  stopped {name} (pid {proc.pid})", flush=True)
+
+
+def airflow(args: list[str], env: dict, timeout: int = 300) -> subprocess.CompletedProcess:
+    return subprocess.run([str(BIN / "airflow"), *args], env=env, capture_output=True, text=True, timeout=timeout,
+                          cwd=ROOT)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--timeout", type=int, default=420, help="seconds to wait for the DAG run")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folder (logs) afterwards")
+    args = parser.parse_args(argv)
+    if not answers(PG) or not answers(REDIS):
+        print("SKIP distributed Airflow check: PostgreSQL on 127.0.0.1:5432 and Redis on 127.0.0.1:6379 are "
+              "needed and at least one does not answer")
+        return 0
+    work = Path(tempfile.mkdtemp(prefix="airflow-distributed-"))
+    (work / "logs").mkdir()
+    database = f"airflow_ci_{os.getpid()}"
+    port = free_port()
+    env = dict(os.environ)
+    env.update({
+        "AIRFLOW_HOME": str(work / "home"),
+        "AIRFLOW__CORE__EXECUTOR": "CeleryExecutor",
+        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"postgresql+psycopg2://postgres@{PG[0]}:{PG[1]}/{database}",
+        "AIRFLOW__CELERY__BROKER_URL": f"redis://{REDIS[0]}:{REDIS[1]}/{REDIS_DB}",
+        "AIRFLOW__CELERY__RESULT_BACKEND": f"db+postgresql://postgres@{PG[0]}:{PG[1]}/{database}",
+        "AIRFLOW__CORE__DAGS_FOLDER": str(ROOT / "dags"),
+        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+        "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "False",
+        "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"http://127.0.0.1:{port}/execution/",
+        "AIRFLOW__API__PORT": str(port),
+        "AIRFLOW__API__SECRET_KEY": secrets.token_hex(16),
+        "AIRFLOW__API_AUTH__JWT_SECRET": secrets.token_hex(32),
+        "AIRFLOW__CORE__HOSTNAME_CALLABLE": "ci_hostname.hostname",
+        "AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL": "5",
+        "AIRFLOW__DAG_PROCESSOR__MIN_FILE_PROCESS_INTERVAL": "5",
+        "AIRFLOW__SCHEDULER__SCHEDULER_HEARTBEAT_SEC": "2",
+        "AIRFLOW__CORE__MAX_MAP_LENGTH": "1024",
+        "AIRFLOW__LOGGING__BASE_LOG_FOLDER": str(work / "task-logs"),
+        "CORPUS_DATA_DIR": str(ROOT / "data"),
+        "PYTHONPATH": os.pathsep.join([str(ROOT / "scripts" / "airflow_ci"), str(ROOT), env.get("PYTHONPATH", "")]),
+    })
+    procs = Processes(work / "logs")
+    status = 1
+    try:
+        print(f"== database {database}, api-server port {port}, work dir {work}", flush=True)
+        pg(f'CREATE DATABASE "{database}"')
+        migrate = airflow(["db", "migrate"], env, timeout=600)
+        if migrate.returncode != 0:
+            raise RuntimeError("airflow db migrate failed:\n" + migrate.stdout[-2000:] + migrate.stderr[-2000:])
+        procs.start("api-server", [str(BIN / "airflow"), "api-server", "--port", str(port)], env)
+        procs.start("scheduler", [str(BIN / "airflow"), "scheduler"], env)
+        procs.start("dag-processor", [str(BIN / "airflow"), "dag-processor"], env)
+        procs.start("triggerer", [str(BIN / "airflow"), "triggerer"], env)
+        for n in (1, 2):
+            worker_env = {**env, "CI_WORKER_NAME": f"worker-{n}"}
+            procs.start(f"worker-{n}", [str(BIN / "airflow"), "celery", "worker", "--celery-hostname",
+                                        f"worker-{n}@%h", "--concurrency", "2"], worker_env)
+        deadline = time.time() + 180
+        while not pg("SELECT dag_id FROM dag WHERE dag_id = 'corpus_clean'", database, fetch=True):
+            procs.check_alive()
+            if time.time() > deadline:
+                raise RuntimeError("the dag-processor did not register corpus_clean in time")
+            time.sleep(2)
+        output = work / "dag_out"
+        conf = {"input": str(ROOT / "data" / "raw"), "output": str(output), "mode": "full", "shard_bytes": 1500}
+        airflow(["dags", "unpause", "corpus_clean"], env)
+        trigger = airflow(["dags", "trigger", "corpus_clean", "--run-id", "distributed_check", "--conf",
+                           json.dumps(conf)], env)
+        if trigger.returncode != 0:
+            raise RuntimeError("trigger failed:\n" + trigger.stdout[-2000:] + trigger.stderr[-2000:])
+        print("== triggered; waiting for the run", flush=True)
+        started = time.time()
+        state = None
+        while time.time() - started < args.timeout:
+            procs.check_alive()
+            rows = pg("SELECT state FROM dag_run WHERE dag_id = 'corpus_clean' AND run_id = 'distributed_check'",
+                      database, fetch=True)
+            state = rows[0][0] if rows else None
+            if state in ("success", "failed"):
+                break
+            time.sleep(3)
+        print(f"== run state {state} after {time.time() - started:.0f}s", flush=True)
+        tasks = pg("SELECT task_id, map_index, state, hostname FROM task_instance WHERE dag_id = 'corpus_clean' "
+                   "AND run_id = 'distributed_check' ORDER BY task_id, map_index", database, fetch=True)
+        for row in tasks:
+            print("   ", *row)
+        if state != "success":
+            raise RuntimeError(f"DAG run ended in state {state}")
+        mapped_hosts = {host for task, index, _, host in tasks if index >= 0}
+        if not {"worker-1", "worker-2"} <= mapped_hosts:
+            raise RuntimeError(f"mapped tasks did not run on both workers: {sorted(mapped_hosts)}")
+        cli_out = work / "cli_out"
+        cli = subprocess.run([sys.executable, "-m", "pipeline", "run", conf["input"], "--output", str(cli_out),
+                              "--quiet", "--shard-bytes", "1500"], capture_output=True, text=True, cwd=ROOT)
+        if cli.returncode != 0:
+            raise RuntimeError("CLI run failed:\n" + cli.stderr[-2000:])
+        dag_manifest = json.loads((output / "manifest.json").read_text())
+        cli_manifest = json.loads((cli_out / "manifest.json").read_text())
+        if dag_manifest["shards"] != cli_manifest["shards"] or dag_manifest["rejected"] != cli_manifest["rejected"]:
+            raise RuntimeError("the DAG's shards differ from the CLI's")
+        print(f"OK distributed Airflow run: {len(dag_manifest['shards'])} shards identical to the CLI's; mapped "
+              f"tasks ran on {sorted(mapped_hosts)}", flush=True)
+        status = 0
+    except Exception as exc:  # noqa: BLE001 - report, clean up, exit non-zero
+        print(f"FAILED distributed Airflow check: {exc}", flush=True)
+        for log in sorted((work / "logs").glob("*.log")):
+            print(f"--- {log.name} (tail)\n{log.read_text(errors='replace')[-1500:]}")
+    finally:
+        procs.stop_all()
+        try:
+            pg(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        except Exception as exc:  # noqa: BLE001
+            print(f"  could not drop database {database}: {exc}")
+        try:
+            import redis
+
+            redis.Redis(host=REDIS[0], port=REDIS[1], db=REDIS_DB).flushdb()
+        except Exception as exc:  # noqa: BLE001
+            print(f"  could not flush redis db {REDIS_DB}: {exc}")
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())
