@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .config import Config
 from .document import Document, Reason, Span, document_id
@@ -159,6 +160,7 @@ def has_sentence_shape(line: str) -> bool:
     return len(WORD.findall(stripped)) >= 8
 
 
+@lru_cache(maxsize=65536)  # menus and footers repeat across a site's pages: classify each line once
 def classify_line(line: str) -> Reason | None:
     """The boilerplate reason for one line on its own, or None when the line may be content."""
     stripped = line.strip()

@@ -219,26 +219,24 @@ def decode_bytes(data: bytes, declared: str | None = None, is_html: bool = False
     return _finish(data, "utf-8", "fallback")
 
 
-CONTROL_BYTES = bytes(range(0, 9)) + bytes(range(14, 32)) + b"\x7f"
+CONTROL_CHARS = re.compile("[\x00-\x08\x0e-\x1f\x7f]")
+STRAY_CONTROLS = re.compile("[\x00-\x08\x0b\x0d-\x1f]")
 
 
 def control_char_ratio(text: str) -> float:
+    """Share of C0 control characters (other than tab/newline/feed) in the first 100k characters."""
     if not text:
         return 0.0
     sample = text[:100_000]
-    bad = sum(1 for ch in sample if (ord(ch) < 32 and ch not in "\t\n\r\f\v") or ord(ch) == 0x7F)
-    return bad / len(sample)
+    return len(CONTROL_CHARS.findall(sample)) / len(sample)
 
 
 def normalise_newlines(text: str) -> str:
     """CRLF/CR -> LF, NUL and other C0 controls dropped (they only break downstream tools)."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if any(ord(c) < 32 and c not in "\t\n\f\v" for c in text[:1_000_000]) or "\x00" in text:
-        text = text.translate(_DROP_CONTROLS)
+    if STRAY_CONTROLS.search(text):
+        text = STRAY_CONTROLS.sub("", text)
     return text
-
-
-_DROP_CONTROLS = {c: None for c in range(32) if chr(c) not in "\t\n\f\v"}
 
 
 def decode_stage(doc: Document, config: Config) -> Document:

