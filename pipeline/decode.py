@@ -97,6 +97,24 @@ def _utf16_32_by_pattern(data: bytes) -> str | None:
     return None
 
 
+UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+HIGH_BYTE = re.compile(rb"[\x80-\xff]")
+
+
+def _mostly_utf8(data: bytes) -> bool:
+    """UTF-8 with a few damaged bytes (truncated or concatenated files): most high bytes form valid UTF-8
+    sequences. Such text is decoded as UTF-8 with replacement rather than re-guessed as a legacy code page,
+    which would garble every correct character."""
+    sample = data[:200_000]
+    high = len(HIGH_BYTE.findall(sample))
+    if high < 8:
+        return False
+    sequences = UTF8_MULTIBYTE.findall(sample)
+    # legacy CJK double bytes form valid UTF-8 pairs by accident (~10-15% of their high bytes); cp1252 letters
+    # stand alone (0%); UTF-8 with some damage keeps most of its high bytes in valid sequences
+    return len(sequences) >= 3 and sum(map(len, sequences)) >= 0.6 * high
+
+
 def _strict(data: bytes, encoding: str) -> str | None:
     try:
         return data.decode(encoding)
@@ -206,6 +224,8 @@ def decode_bytes(data: bytes, declared: str | None = None, is_html: bool = False
     text = _strict(data, "utf-8")
     if text is not None:
         return DecodeResult(text, "utf-8", "utf-8", 0.0)
+    if _mostly_utf8(data):
+        return _finish(data, "utf-8", "utf-8-damaged")
     cjk = _best_cjk(data)
     if cjk and cjk[1] >= 0.9:
         return _finish(data, cjk[0], "cjk-frequency")

@@ -127,14 +127,14 @@ def _auto(text: str) -> tuple[str, float]:
     """lingua (low-accuracy mode) with fastText as a second opinion for English.
 
     lingua rarely calls other languages English (0.1% of sentences in bench/language_id.py) but misses
-    some short English lines; fastText finds those (it rarely misses English) but calls 4.7% of other
-    sentences English. So: lingua's label, except that a line lingua is unsure about (< 0.9) and fastText
-    calls English becomes English. Measured: en recall 0.99, 0.3% of other sentences labelled en."""
+    some short English lines (and is then often overconfident); fastText finds those (it rarely misses
+    English) but calls 4.7% of other sentences English. So: lingua's label, except that fastText's English
+    wins when fastText is sure (>= 0.9) or lingua is not (< 0.9). See BENCHMARKS.md for the numbers."""
     lang, score = _lingua(text, low_accuracy=True)
-    if lang == "en" or score >= 0.9:
+    if lang == "en":
         return lang, score
     ft_lang, ft_score = _fasttext(text)
-    if ft_lang == "en" and ft_score >= 0.5:
+    if ft_lang == "en" and (ft_score >= 0.9 or (ft_score >= 0.5 and score < 0.9)):
         return "en", ft_score
     return lang, score
 

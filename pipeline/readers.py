@@ -18,6 +18,7 @@ import io
 import json
 import lzma
 import os
+import stat
 import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -138,8 +139,11 @@ def display_path(path: str) -> str:
 
 
 def file_sha256(path: str) -> str:
+    """sha256 of a regular file's bytes; "" for anything else (opening a FIFO would block forever)."""
     h = hashlib.sha256()
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return ""
         with open(path, "rb") as fh:
             for chunk in iter(lambda: fh.read(1 << 20), b""):
                 h.update(chunk)
@@ -400,6 +404,15 @@ def read_file(entry: InputFile, config: Config) -> Iterator[Document]:
     if os.path.isdir(entry.path):
         yield _rejected(entry.rel, Reason.READ_ERROR, "directory could not be listed (permission denied?)")
         return
+    try:
+        mode = os.stat(entry.path).st_mode
+    except OSError as exc:
+        yield _rejected(entry.rel, Reason.READ_ERROR, f"{type(exc).__name__}: {exc.strerror or exc}")
+        return
+    if not stat.S_ISREG(mode):
+        # a FIFO would block the run forever on open(); sockets and devices are not documents either
+        yield _rejected(entry.rel, Reason.UNSUPPORTED, "not a regular file (FIFO, socket or device)")
+        return
     count = 0
     try:
         stream, layers = _open_layers(entry.path, cfg.max_decompressed_bytes)
@@ -425,7 +438,7 @@ def read_file(entry: InputFile, config: Config) -> Iterator[Document]:
                     [_rejected(entry.rel, Reason.BINARY, f"file type {kind[7:]} (magic bytes)", "binary")]
                 )
             else:
-                reader = _read_single(stream, entry.rel, kind, cfg)
+                reader = _read_single(stream, entry.rel, kind, cfg, entry.size if layers else 0)
             for doc in reader:
                 count += 1
                 yield doc
@@ -454,12 +467,19 @@ def _read_all(stream: io.BufferedReader, limit: int) -> bytes | None:
     return data
 
 
-def _read_single(stream: io.BufferedReader, source: str, kind: str, cfg) -> Iterator[Document]:
+BOMB_RATIO = 100  # text compresses 3-10x; a file that expands 100x past the size limit is built to do so
+
+
+def _read_single(
+    stream: io.BufferedReader, source: str, kind: str, cfg, compressed_size: int = 0
+) -> Iterator[Document]:
     data = _read_all(stream, cfg.max_file_bytes)
     if data is None:
-        yield _rejected(
-            source, Reason.TOO_LARGE, f"more than {cfg.max_file_bytes} bytes in one document", kind
-        )
+        if compressed_size and cfg.max_file_bytes > BOMB_RATIO * compressed_size:
+            yield _rejected(source, Reason.DECOMPRESSION_BOMB,
+                            f"{compressed_size} compressed bytes expand past {cfg.max_file_bytes} bytes", kind)
+            return
+        yield _rejected(source, Reason.TOO_LARGE, f"more than {cfg.max_file_bytes} bytes in one document", kind)
         return
     yield Document(id=document_id(source), source=source, raw=data, content_type=kind)
 

@@ -73,6 +73,16 @@ from .writer import ShardWriter, atomic_write_json, read_json, write_table
 log = logging.getLogger("pipeline")
 
 WORK_DIR = "_work"
+CRASH_ENV = "PIPELINE_CRASH_AT"
+
+
+def crash_point(name: str) -> None:
+    """Fault injection for the crash-safety tests: SIGKILL this process at the named point when
+    PIPELINE_CRASH_AT names it (e.g. `map-done:0`, `write-rename:1`, `publish-manifest`). No-op otherwise."""
+    if os.environ.get(CRASH_ENV) == name:
+        import signal
+
+        os.kill(os.getpid(), signal.SIGKILL)
 MANIFEST = "manifest.json"
 STATS = "stats.json"
 
@@ -328,6 +338,7 @@ def map_shard(plan: RunPlan, index: int, progress: Callable[[int, int], None] | 
             if progress is not None:
                 progress(entry.size, file_docs)
         flush_signatures()
+        crash_point(f"map-before-close:{index}")
         result = {
             "shard": spec.index,
             "key": spec.key,
@@ -341,6 +352,7 @@ def map_shard(plan: RunPlan, index: int, progress: Callable[[int, int], None] | 
         for writer in (kept, rejected, signatures):
             writer.abort()
         raise
+    crash_point(f"map-done:{index}")
     atomic_write_json(done, result)
     return result
 
@@ -456,6 +468,7 @@ def dedup_union(plan: RunPlan) -> dict:
         if not path.exists():
             raise RuntimeError(f"dedup partition {partition} has not run ({path} missing)")
         edges.extend(map(tuple, np.load(path).tolist()))
+    crash_point("dedup-union")
     decisions = cluster_documents(table, sorted(set(edges)), config.dedup)
     # repeated lines over the documents kept by document-level dedup (this run's documents only)
     published = int(table.published.sum())
@@ -632,6 +645,7 @@ def write_shard(plan: RunPlan, index: int) -> dict:
                     line_stats.docs_out += 1
                     line_stats.chars_out += len(doc.text)
                     kept.write(kept_row(doc))
+                    crash_point(f"write-row:{index}")
         result = {
             "shard": spec.index,
             "key": spec.key,
@@ -643,6 +657,7 @@ def write_shard(plan: RunPlan, index: int) -> dict:
         kept.abort()
         rejected.abort()
         raise
+    crash_point(f"write-done:{index}")
     atomic_write_json(done, result)
     return result
 
@@ -752,6 +767,7 @@ def publish(plan: RunPlan, keep_work: bool = False, report: bool | None = None) 
             write_report(output, manifest)
         except Exception as exc:  # noqa: BLE001 - a broken report must not lose a finished run
             log.warning("report.html could not be written: %s", exc)
+    crash_point("publish-manifest")
     atomic_write_json(output / MANIFEST, manifest)
     _remove_stale(output, shards, rejected)
     if not keep_work:

@@ -63,7 +63,12 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> None:
 
 def atomic_write_json(path: str | Path, obj) -> None:
     # insertion order is kept (no sort_keys): writers build dicts in a deterministic, meaningful order
-    atomic_write_bytes(path, (json.dumps(obj, indent=2, ensure_ascii=False) + "\n").encode())
+    try:
+        data = (json.dumps(obj, indent=2, ensure_ascii=False) + "\n").encode()
+    except UnicodeEncodeError:
+        # file paths with bytes that are not UTF-8 (surrogate escapes): \u-escape them, json round-trips it
+        data = (json.dumps(obj, indent=2, ensure_ascii=True) + "\n").encode()
+    atomic_write_bytes(path, data)
 
 
 def read_json(path: str | Path):

@@ -73,3 +73,10 @@ def test_huge_line_rejected_for_text_not_html():
     )
     decode_stage(html, config)
     assert not html.rejected
+
+
+def test_mostly_valid_utf8_is_decoded_as_utf8_with_replacement():
+    data = ("Café in Zürich, 北京 and São Paulo. " * 20).encode() + b"\xff broken \xc3\x28 bytes"
+    r = decode_bytes(data)
+    assert r.encoding == "utf-8" and r.evidence == "utf-8-damaged"
+    assert "Café in Zürich, 北京" in r.text and 0 < r.replacement_ratio < 0.01
