@@ -19,7 +19,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.common import RESULTS, ROOT, git_revision, machine, versions  # noqa: E402
 
 # name -> module (each has main(argv) and writes bench/results/<name>.{json,md}); the order of BENCHMARKS.md
-BENCHMARKS = ["html_extraction"]
+BENCHMARKS = ["html_extraction", "decode", "language_id", "airflow"]
+MODULES = {"decode": "decode_bench", "airflow": "airflow_bench"}  # result name -> module in bench/
 
 
 def assemble() -> Path:
@@ -60,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.assemble:
         for name in (args.only.split(",") if args.only else BENCHMARKS):
             print(f"== {name}", flush=True)
-            importlib.import_module(f"bench.{name}").main([])
+            importlib.import_module(f"bench.{MODULES.get(name, name)}").main([])
     print(assemble())
     return 0
 

@@ -10,37 +10,52 @@ mix-ups and fix HTML entities / broken surrogates, and record how many character
 
 from __future__ import annotations
 
+import re
+
 import ftfy
 
 from .config import Config
 from .document import Document
 
 CJK_SAFE = ftfy.TextFixerConfig(
-    unescape_html=False,  # HTML is unescaped by the extractor; plain text may legitimately show "&amp;"
+    unescape_html="auto",  # only when the text does not look like HTML (crawled text full of "&amp;")
     remove_terminal_escapes=True,
     fix_encoding=True,
     restore_byte_a0=True,
     replace_lossy_sequences=True,
     decode_inconsistent_utf8=True,
-    fix_c1_controls=True,
-    fix_latin_ligatures=False,
+    fix_c1_controls=False,  # a lone C1 control in good text is left alone (ftfy's negative cases); the
+    # decoder already reads Latin-1 labels as Windows-1252, where C1 bytes are letters and quotes
+    fix_latin_ligatures=True,  # ﬁ -> fi, ŉ -> ʼn: Latin-only compatibility forms, CJK is untouched
     fix_character_width=False,  # would fold full-width CJK punctuation and letters
     uncurl_quotes=False,
     fix_line_breaks=False,
     fix_surrogates=True,
-    remove_control_chars=False,  # decode already drops C0 controls; BOM/ZWJ removal is not mojibake
+    remove_control_chars=True,
     normalization=None,  # NFC/NFKC would change correct text (and NFKC breaks CJK punctuation)
     max_decode_length=1_000_000,
     explain=False,
 )
 
 
+ASCII_FIXABLE = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f&]")
+
+
 def repair_text(text: str) -> tuple[str, bool]:
     """Return (repaired text, whether anything changed)."""
-    if text.isascii() and "\x1b" not in text:
-        return text, False  # mojibake needs non-ASCII characters; only terminal escapes would be fixed
+    if text.isascii() and not ASCII_FIXABLE.search(text):
+        return text, False  # mojibake needs non-ASCII characters (ASCII: only controls and entities to fix)
     fixed = ftfy.fix_text(text, CJK_SAFE)
+    if fixed != text and fixed == text.translate(C1_AS_CP1252) and len(C1.findall(text)) == 1:
+        # the only "fix" was reading one lone C1 control as Windows-1252 punctuation: a guess, not mojibake
+        # (several of them, like „...“ pairs, are real Windows-1252 text and are fixed)
+        return text, False
     return fixed, fixed != text
+
+
+C1_AS_CP1252 = {b: bytes([b]).decode("cp1252", errors="ignore") or None for b in range(0x80, 0xA0)}
+C1_AS_CP1252 = {k: v for k, v in C1_AS_CP1252.items() if v}
+C1 = re.compile("[\x80-\x9f]")
 
 
 def changed_chars(before: str, after: str) -> int:
@@ -72,8 +87,6 @@ def repair_stage(doc: Document, config: Config) -> Document:
 
 # ----------------------------------------------------------------------------------------------------------
 # English whose spaces were stripped ("JointlyBuildaCommunitywithaSharedFuture...")
-
-import re  # noqa: E402
 
 LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z']{24,}")
 ANY_LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z']+")
