@@ -195,7 +195,7 @@ def term_weight(segment: str) -> tuple[float, float]:
     return total, strongest
 
 
-ITEM_SEP = re.compile(r"\s*(?:[|｜、，,;；/\t·•]|\s{2,})\s*")
+ITEM_SEP = re.compile(r"\s*(?:[|｜、，,;；/\t·•]|\s[-–—]\s|\s{2,})\s*")
 SENTENCE_MARK = re.compile(r"[。！？!?]|[a-z]{2}\.\s|\.\s*$")  # fixed width: no backtracking on long words
 
 
@@ -227,27 +227,25 @@ def _spammy(item: str) -> bool:
 def find_spam_spans(text: str, min_terms: int = 4) -> list[tuple[int, int, float]]:
     """(start, end, score) of keyword-stuffed blocks and spam title lines.
 
-    A block is a run of at least `min_terms` short items (split on | 、 , ; / and wide spaces, across
-    consecutive lines) of which at least 30% carry spam terms. A spam title is a short line with at least
-    one decisive term and a total term weight >= 1.5.
+    A block is a run of at least `min_terms` short items (split on | 、 , ; / " - " and wide spaces, across
+    consecutive lines) of which at least 30% carry spam terms; 15% for runs of 6 or more; one term for runs
+    of 10 or more (keyword stuffing has a shape of its own, and its vocabulary outgrows any list). The run
+    is cut whole: it holds only short items, never sentences. A spam title is a short line with at least one decisive term and a total term weight >= 1.5.
     """
     spans: list[tuple[int, int, float]] = []
     run: list[tuple[int, int, bool]] = []  # absolute item offsets + spammy flag
 
     def flush() -> None:
         if len(run) >= min_terms:
-            # trim non-spam items from both ends so that surrounding real text is never cut
-            first = next(i for i, r in enumerate(run) if r[2]) if any(r[2] for r in run) else None
-            if first is not None:
-                last = max(i for i, r in enumerate(run) if r[2])
-                core = run[first : last + 1]
-                share = sum(1 for r in core if r[2]) / len(core)
-                if (
-                    len(core) >= min(min_terms, 3)
-                    and share >= 0.3
-                    and sum(r[2] for r in run) / len(run) >= 0.3
-                ):
-                    spans.append((core[0][0], core[-1][1], share))
+            hits = sum(1 for r in run if r[2])
+            share = hits / len(run)
+            if hits and (share >= 0.3 or (len(run) >= 6 and share >= 0.15) or len(run) >= 10):
+                # leading/trailing items on lines without any spam term are left (a heading, a menu)
+                first_line = text.rfind("\n", 0, next(r for r in run if r[2])[0])
+                last_line = text.find("\n", max(r[1] for r in run if r[2]))
+                last_line = len(text) if last_line < 0 else last_line
+                kept = [r for r in run if r[0] > first_line and r[1] <= last_line]
+                spans.append((kept[0][0], kept[-1][1], share))
         run.clear()
 
     for start, end in _line_offsets(text):
