@@ -99,6 +99,9 @@ class DedupConfig:
     word_ngram: int = 3
     char_ngram: int = 3
     """Shingle sizes: word n-grams for space-delimited scripts, character n-grams for Chinese/Japanese."""
+    latin_shingles: str = "word"
+    """`word` (word n-grams) or `char` (character n-grams, robust to typos and character edits)."""
+    latin_char_ngram: int = 5
     seed: int = 1
     band_partitions: int = 4
     """The LSH bands are split into this many partitions, each grouped independently (parallel tasks)."""
@@ -186,6 +189,8 @@ def validate(config: Config) -> None:
         raise ConfigError(f"[dedup] num_perm ({d.num_perm}) must be a multiple of bands ({d.bands})")
     if not 1 <= d.band_partitions <= d.bands:
         raise ConfigError("[dedup] band_partitions must be between 1 and bands")
+    if d.latin_shingles not in ("word", "char"):
+        raise ConfigError("[dedup] latin_shingles must be 'word' or 'char'")
     if config.language.detector not in DETECTORS:
         raise ConfigError(f"[language] detector must be one of {', '.join(DETECTORS)}")
     if config.boilerplate.html_extractor not in (

@@ -70,18 +70,109 @@ def tokens(text: str) -> list[str]:
     return TOKEN.findall(unicodedata.normalize("NFKC", text).casefold())
 
 
+_BASE = np.uint64(0x100000001B3)  # odd: invertible modulo 2**64
+_BASE_INV = np.uint64(pow(0x100000001B3, -1, 2**64))
+
+
+def _codepoints(text: str) -> np.ndarray:
+    folded = text.casefold() if text.isascii() else unicodedata.normalize("NFKC", text).casefold()
+    return np.frombuffer(folded.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+
+
+SEPARATOR, WORD, CJK = 0, 1, 2
+
+
+def _class_table() -> np.ndarray:
+    """Class of every BMP code point: separator (whitespace, punctuation, symbols), word character, or CJK."""
+    table = np.full(0x10000, WORD, dtype=np.uint8)
+    for lo, hi in ((0x00, 0x2F), (0x3A, 0x40), (0x5B, 0x60), (0x7B, 0xBF), (0xD7, 0xD7), (0xF7, 0xF7),
+                   (0x2000, 0x2BFF), (0x3000, 0x303F), (0xFE30, 0xFE4F), (0xFF00, 0xFF0F), (0xFF1A, 0xFF20),
+                   (0xFF3B, 0xFF40), (0xFF5B, 0xFF65), (0xD800, 0xDFFF)):
+        table[lo : hi + 1] = SEPARATOR
+    for lo, hi in ((0x3040, 0x30FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0xAC00, 0xD7AF)):
+        table[lo : hi + 1] = CJK
+    return table
+
+
+_CLASSES = _class_table()
+
+
+def _classify(cp: np.ndarray) -> np.ndarray:
+    classes = _CLASSES[np.minimum(cp, 0xFFFF)]
+    astral = cp > 0xFFFF
+    if astral.any():  # CJK extension B-G are CJK; other astral characters (emoji, ...) are word characters
+        classes = np.where(astral, np.where((cp >= 0x20000) & (cp <= 0x3FFFF), CJK, WORD), classes).astype(np.uint8)
+    return classes
+
+
+_powers_cache: dict[str, np.ndarray] = {}
+
+
+def _powers(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """B^i and B^-i (mod 2^64) for i < n, grown on demand and shared between calls."""
+    have = _powers_cache.get("pow")
+    if have is None or len(have) < n:
+        size = max(n, 4096, 2 * (len(have) if have is not None else 0))
+        with np.errstate(over="ignore"):
+            powers = np.cumprod(np.full(size, _BASE, dtype=np.uint64))
+            inverse = np.cumprod(np.full(size, _BASE_INV, dtype=np.uint64))
+        _powers_cache["pow"] = np.concatenate(([np.uint64(1)], powers[:-1]))
+        _powers_cache["inv"] = np.concatenate(([np.uint64(1)], inverse[:-1]))
+    return _powers_cache["pow"][:n], _powers_cache["inv"][:n]
+
+
+def token_hashes(text: str) -> tuple[np.ndarray, float]:
+    """uint64 hashes of the tokens of `text` (CJK characters one by one, other words whole; NFKC, case
+    folded), computed with NumPy prefix sums instead of a Python loop over tokens; and the CJK share."""
+    cp = _codepoints(text)
+    if len(cp) == 0:
+        return np.zeros(0, dtype=np.uint64), 0.0
+    classes = _classify(cp)
+    cjk = classes == CJK
+    word = classes == WORD
+    # a token starts at a CJK character, or at a word character that does not follow one
+    starts = np.flatnonzero(cjk | (word & ~np.concatenate(([False], word[:-1]))))
+    if len(starts) == 0:
+        return np.zeros(0, dtype=np.uint64), 0.0
+    # end of each token: CJK tokens are one character; words run to the next non-word character
+    breaks = np.flatnonzero(~np.concatenate((word, [False])))
+    cjk_starts = cjk[starts]
+    ends = np.where(cjk_starts, starts + 1, breaks[np.searchsorted(breaks, starts)])
+    powers, inverse = _powers(len(cp))
+    with np.errstate(over="ignore"):
+        values = (cp.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15) + np.uint64(1)) * (classes != SEPARATOR)
+        prefix = np.empty(len(cp) + 1, dtype=np.uint64)
+        prefix[0] = 0
+        np.cumsum(values * inverse, out=prefix[1:])
+        # sum_{j in [s, e)} v[j] * B^(e-1-j) = B^(e-1) * (prefix[e] - prefix[s]): equal tokens, equal hashes
+        hashes = (prefix[ends] - prefix[starts]) * powers[ends - 1]
+        hashes ^= hashes >> np.uint64(31)
+        hashes *= np.uint64(0xBF58476D1CE4E5B9)
+        hashes ^= hashes >> np.uint64(29)
+    return hashes, float(cjk_starts.mean())
+
+
+def char_hashes(text: str) -> np.ndarray:
+    """uint64 hashes of the characters of `text` without separators (for character shingles)."""
+    cp = _codepoints(text)
+    cp = cp[_classify(cp) != SEPARATOR]
+    with np.errstate(over="ignore"):
+        return cp.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15) + np.uint64(0x632BE59BD9B4E019)
+
+
 def shingle_hashes(text: str, config: DedupConfig) -> np.ndarray:
-    """uint64 hashes of the document's shingles (n-grams of tokens; n by the dominant script)."""
-    toks = tokens(text)
-    if not toks:
-        return np.zeros(0, dtype=np.uint64)
-    cjk = sum(1 for t in toks if CJK_TOKEN.fullmatch(t))
-    n = config.char_ngram if cjk >= 0.5 * len(toks) else config.word_ngram
-    ids = np.fromiter(
-        (xxhash.xxh3_64_intdigest(t.encode("utf-8", "surrogatepass")) for t in toks),
-        dtype=np.uint64,
-        count=len(toks),
-    )
+    """uint64 hashes of the document's shingles: n-grams of tokens, n by the dominant script (word n-grams
+    for space-delimited text, character n-grams for Chinese/Japanese); or character n-grams over the text
+    without separators when `latin_shingles = "char"`."""
+    ids, cjk_share = token_hashes(text)
+    if len(ids) == 0:
+        return ids
+    if cjk_share >= 0.5:
+        n = config.char_ngram
+    elif config.latin_shingles == "char":
+        ids, n = char_hashes(text), config.latin_char_ngram
+    else:
+        n = config.word_ngram
     if len(ids) <= n:
         return np.unique(_combine(ids, len(ids)))
     return np.unique(_combine(ids, n))
