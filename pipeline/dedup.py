@@ -327,8 +327,15 @@ def cluster_documents(
             i = members[0]
             decisions[table.ids[i]] = DocDecision(keep=True)
             continue
-        # published documents win (they are already out there), then the longest, then the earliest
-        keeper = min(members, key=lambda i: (not table.published[i], -int(table.chars[i]), i))
+        # published documents win (they are already out there); then the earliest of the copies that are
+        # nearly as long as the longest (a later copy with a few characters more is no better; one with a
+        # fifth more text is the more complete page)
+        published = [i for i in members if table.published[i]]
+        if published:
+            keeper = min(published)
+        else:
+            longest = max(int(table.chars[i]) for i in members)
+            keeper = min(i for i in members if table.chars[i] >= 0.8 * longest)
         cluster = table.ids[keeper]
         for i in members:
             if i == keeper:

@@ -90,16 +90,26 @@ def _table(texts, config, published=None):
     )
 
 
-def test_clusters_keep_longest_then_earliest_and_say_why():
+def test_clusters_keep_earliest_complete_copy_and_say_why():
     config = DedupConfig()
     texts = [EN, EN.upper(), _edit(EN, 0.03, 3) + " Extra words at the end.", ZH]
     table = _table(texts, config)
     edges = [e for p in range(config.band_partitions) for e in band_partition_edges(table, p, config)]
     decisions = cluster_documents(table, edges, config)
-    assert decisions["d2"].keep and decisions["d2"].cluster_size == 3  # the longest copy
-    assert decisions["d0"].reason == "near_duplicate" and decisions["d0"].duplicate_of == "d2"
+    # the earliest copy nearly as long as the longest is kept; the others point to it
+    assert decisions["d0"].keep and decisions["d0"].cluster_size == 3
+    assert decisions["d2"].reason == "near_duplicate" and decisions["d2"].duplicate_of == "d0"
     assert decisions["d1"].reason in ("exact_duplicate", "near_duplicate")
     assert decisions["d3"].keep and decisions["d3"].cluster is None
+
+
+def test_a_much_more_complete_later_copy_is_kept():
+    config = DedupConfig()
+    longer = EN + " " + EN.replace("repair", "mending")  # the same page with a second half
+    table = _table([EN, longer], config)
+    edges = [e for p in range(config.band_partitions) for e in band_partition_edges(table, p, config)]
+    decisions = cluster_documents(table, edges, config)
+    assert decisions["d1"].keep and decisions["d0"].duplicate_of == "d1"
 
 
 def test_exact_copy_of_same_length_keeps_earliest():

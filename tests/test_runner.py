@@ -169,3 +169,27 @@ def test_incremental_run_skips_unchanged_input_and_dedups_against_published(tmp_
     assert copy["duplicate_of"] in {r["id"] for r in kept}
     assert any(r["source"] == "new_story.txt" for r in kept)
     assert sum(r["text"].count("Residents of Millbrook gathered") for r in kept) == 1
+
+
+def test_seed_002_copies_are_kept_once(tmp_path):
+    import random
+    import shutil
+
+    if not SEEDS.exists():
+        pytest.skip("shared seeds not present")
+    inputs = tmp_path / "in"
+    shutil.copytree(SEEDS, inputs, ignore=shutil.ignore_patterns("README*"))
+    seed = (SEEDS / "002_e9e04761fada368c.txt").read_text()
+    (inputs / "copy_exact.txt").write_text(seed)
+    rng = random.Random(3)
+    damaged = "".join(c for c in seed if rng.random() > 0.03)  # 3% of the characters deleted
+    (inputs / "copy_damaged.txt").write_text("Home | News | Contact | Login\n" + damaged)
+    out = tmp_path / "out"
+    run([str(inputs)], out, Config(), progress=False)
+    kept = _read_all(out, "shards")
+    rejected = _read_all(out, "rejected")
+    assert not [r["source"] for r in kept if r["source"].startswith("copy_")]
+    copies = [r for r in rejected if r["source"].startswith("copy_")]
+    assert copies and all(r["reason"] in ("exact_duplicate", "near_duplicate", "binary_fragment") for r in copies)
+    originals = [r for r in kept if r["source"].startswith("002_")]
+    assert originals and sum("携手构建网络空间命运共同体" in r["text"] for r in kept) >= 1
