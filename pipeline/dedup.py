@@ -57,7 +57,9 @@ def normalise(text: str) -> str:
 
 
 def exact_hash(text: str) -> bytes:
-    return xxhash.xxh3_128_digest(normalise(text).encode("utf-8", "surrogatepass"))
+    """128-bit hash of the text with case, width, whitespace and punctuation folded away."""
+    cp = _codepoints(text)
+    return xxhash.xxh3_128_digest(cp[_classify(cp) != SEPARATOR].tobytes())
 
 
 def line_key(line: str) -> int:
@@ -121,23 +123,24 @@ def _powers(n: int) -> tuple[np.ndarray, np.ndarray]:
     return _powers_cache["pow"][:n], _powers_cache["inv"][:n]
 
 
-def token_hashes(text: str) -> tuple[np.ndarray, float]:
+def token_hashes(text: str, cp: np.ndarray | None = None, classes: np.ndarray | None = None) -> np.ndarray:
     """uint64 hashes of the tokens of `text` (CJK characters one by one, other words whole; NFKC, case
-    folded), computed with NumPy prefix sums instead of a Python loop over tokens; and the CJK share."""
-    cp = _codepoints(text)
+    folded), computed with NumPy prefix sums instead of a Python loop over tokens."""
+    if cp is None:
+        cp = _codepoints(text)
+    if classes is None:
+        classes = _classify(cp)
     if len(cp) == 0:
-        return np.zeros(0, dtype=np.uint64), 0.0
-    classes = _classify(cp)
+        return np.zeros(0, dtype=np.uint64)
     cjk = classes == CJK
     word = classes == WORD
     # a token starts at a CJK character, or at a word character that does not follow one
     starts = np.flatnonzero(cjk | (word & ~np.concatenate(([False], word[:-1]))))
     if len(starts) == 0:
-        return np.zeros(0, dtype=np.uint64), 0.0
+        return np.zeros(0, dtype=np.uint64)
     # end of each token: CJK tokens are one character; words run to the next non-word character
     breaks = np.flatnonzero(~np.concatenate((word, [False])))
-    cjk_starts = cjk[starts]
-    ends = np.where(cjk_starts, starts + 1, breaks[np.searchsorted(breaks, starts)])
+    ends = np.where(cjk[starts], starts + 1, breaks[np.searchsorted(breaks, starts)])
     powers, inverse = _powers(len(cp))
     with np.errstate(over="ignore"):
         values = (cp.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15) + np.uint64(1)) * (classes != SEPARATOR)
@@ -149,33 +152,32 @@ def token_hashes(text: str) -> tuple[np.ndarray, float]:
         hashes ^= hashes >> np.uint64(31)
         hashes *= np.uint64(0xBF58476D1CE4E5B9)
         hashes ^= hashes >> np.uint64(29)
-    return hashes, float(cjk_starts.mean())
-
-
-def char_hashes(text: str) -> np.ndarray:
-    """uint64 hashes of the characters of `text` without separators (for character shingles)."""
-    cp = _codepoints(text)
-    cp = cp[_classify(cp) != SEPARATOR]
-    with np.errstate(over="ignore"):
-        return cp.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15) + np.uint64(0x632BE59BD9B4E019)
+    return hashes
 
 
 def shingle_hashes(text: str, config: DedupConfig) -> np.ndarray:
-    """uint64 hashes of the document's shingles: n-grams of tokens, n by the dominant script (word n-grams
-    for space-delimited text, character n-grams for Chinese/Japanese); or character n-grams over the text
-    without separators when `latin_shingles = "char"`."""
-    ids, cjk_share = token_hashes(text)
+    """uint64 hashes of the document's shingles (duplicates included: MinHash does not mind).
+
+    Text that is mostly Chinese/Japanese/Korean: character n-grams (`char_ngram`). Other text: word
+    n-grams (`word_ngram`), or, with `latin_shingles = "char"` (the default), character n-grams over the
+    text without separators (`latin_char_ngram`), which survive typos and small edits far better."""
+    cp = _codepoints(text)
+    classes = _classify(cp)
+    letters = cp[classes != SEPARATOR]
+    if len(letters) == 0:
+        return np.zeros(0, dtype=np.uint64)
+    cjk_share = np.count_nonzero(classes == CJK) / len(letters)
+    if cjk_share >= 0.5:
+        ids, n = token_hashes(text, cp, classes), config.char_ngram
+    elif config.latin_shingles == "char":
+        with np.errstate(over="ignore"):
+            ids = letters.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15) + np.uint64(0x632BE59BD9B4E019)
+        n = config.latin_char_ngram
+    else:
+        ids, n = token_hashes(text, cp, classes), config.word_ngram
     if len(ids) == 0:
         return ids
-    if cjk_share >= 0.5:
-        n = config.char_ngram
-    elif config.latin_shingles == "char":
-        ids, n = char_hashes(text), config.latin_char_ngram
-    else:
-        n = config.word_ngram
-    if len(ids) <= n:
-        return np.unique(_combine(ids, len(ids)))
-    return np.unique(_combine(ids, n))
+    return _combine(ids, min(n, len(ids)))
 
 
 def _combine(ids: np.ndarray, n: int) -> np.ndarray:
