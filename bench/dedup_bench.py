@@ -147,15 +147,18 @@ def evaluate(texts, origin, kinds, config) -> dict:
 
 
 CONFIGS = {
-    "word 3-grams, J>=0.5, 128 perm, 32x4": {"latin_shingles": "word", "word_ngram": 3, "threshold": 0.5},
-    "word 2-grams, J>=0.4, 128 perm, 32x4": {"latin_shingles": "word", "word_ngram": 2, "threshold": 0.4},
-    "char 5-grams, J>=0.3, 128 perm, 32x4": {"latin_shingles": "char", "latin_char_ngram": 5, "threshold": 0.3},
+    "word 3-grams, J>=0.5, 128 perm, 32x4": {"latin_shingles": "word", "word_ngram": 3, "threshold": 0.5,
+                                             "num_perm": 128, "bands": 32},
+    "word 2-grams, J>=0.4, 128 perm, 32x4": {"latin_shingles": "word", "word_ngram": 2, "threshold": 0.4,
+                                             "num_perm": 128, "bands": 32},
+    "char 5-grams, J>=0.3, 128 perm, 32x4": {"latin_shingles": "char", "latin_char_ngram": 5, "threshold": 0.3,
+                                             "num_perm": 128, "bands": 32},
     "char 5-grams, J>=0.3, 126 perm, 42x3": {"latin_shingles": "char", "latin_char_ngram": 5, "threshold": 0.3,
                                              "num_perm": 126, "bands": 42},
     "char 5-grams, J>=0.3, 192 perm, 64x3": {"latin_shingles": "char", "latin_char_ngram": 5, "threshold": 0.3,
                                              "num_perm": 192, "bands": 64},
     "char 5-grams, J>=0.3, 128 perm, 64x2": {"latin_shingles": "char", "latin_char_ngram": 5, "threshold": 0.3,
-                                             "bands": 64},
+                                             "num_perm": 128, "bands": 64},
 }
 
 

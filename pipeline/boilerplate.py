@@ -23,6 +23,7 @@ from .language import cjk_share
 # ----------------------------------------------------------------------------------------------------------
 # line classification for text dumps
 
+SENTENCE_QUESTION = re.compile(r"[？?。！!]\s*$")  # "记者：...？" is an interview question, not a byline
 SENTENCE_END = re.compile(r"[.!?。！？；;:：…\"”’)）」』]\s*$")
 SENTENCE_PUNCT = re.compile(r"[.!?。！？；，,;]")
 WORD = re.compile(r"[^\W_]+", re.UNICODE)
@@ -184,7 +185,7 @@ def classify_line(line: str) -> Reason | None:
         )
     ):
         return Reason.FOOTER
-    if BYLINE.match(stripped) and (len(stripped) <= 80):
+    if BYLINE.match(stripped) and len(stripped) <= (40 if cjk else 80) and not SENTENCE_QUESTION.search(stripped):
         return Reason.BYLINE
     if DATE_ONLY.match(stripped):
         return Reason.BYLINE
@@ -285,6 +286,80 @@ def _is_heading_before_content(text: str, verdicts: list[LineVerdict], index: in
     return False
 
 
+GOOD, NEUTRAL, SHORT, BAD = "good", "neutral", "short", "bad"
+CJK_CLAUSE = re.compile(r"[，。！？；：、,]")
+# function words of a few languages: a long line dense in them is prose, not a list of names or links
+PROSE_WORDS = frozenset(
+    "the and of to a in is that for it with as was on be by this are from at or an not but have which "
+    "der die das und ist nicht ein eine zu den mit von sich des auf für im dem "
+    "le la les et est des du un une que dans pour qui pas sur au "
+    "el los las y en del que por con para una es se "
+    "il di che è per non una della".split()
+)
+
+
+def line_quality(line: str) -> str:
+    """jusText's block classes for one line of a text dump: good (prose), short, neutral (in between)."""
+    stripped = line.strip()
+    if is_cjk_line(stripped):
+        if len(stripped) >= 25 and CJK_CLAUSE.search(stripped):
+            return GOOD
+        return SHORT if len(stripped) <= 10 else NEUTRAL
+    words = WORD.findall(stripped.lower())
+    if len(words) <= 3:
+        return SHORT
+    prose = sum(1 for w in words if w in PROSE_WORDS) / len(words)
+    if len(words) >= 10 and (prose >= 0.2 or (prose >= 0.1 and SENTENCE_END.search(stripped))):
+        return GOOD
+    return NEUTRAL
+
+
+def context_verdicts(text: str, verdicts: list[LineVerdict], max_gap: int = 3) -> None:
+    """Mark short and neutral lines that sit away from prose as `off_content`, in place (jusText's
+    context-sensitive pass, on lines): a line between prose lines is kept; a neutral line within `max_gap`
+    lines of prose is kept; a short line is kept only right before prose (a heading) or between prose lines.
+    Does nothing to a document without any prose line (a list page is not for us to judge here)."""
+    kinds: list[str | None] = []
+    for v in verdicts:
+        line = text[v.start : v.end]
+        if not line.strip():
+            kinds.append(None)
+        elif v.reason is not None:
+            kinds.append(BAD)
+        else:
+            kinds.append(line_quality(line))
+    good_rows = [i for i, k in enumerate(kinds) if k == GOOD]
+    if not good_rows:
+        return
+    n = len(kinds)
+    prev_class: list[tuple[str, int]] = [("edge", -1)] * n  # nearest good/bad line above and its distance
+    last: tuple[str, int] = ("edge", -1)
+    for i in range(n):
+        prev_class[i] = last
+        if kinds[i] in (GOOD, BAD):
+            last = (kinds[i], i)
+    next_class: list[tuple[str, int]] = [("edge", n)] * n
+    last = ("edge", n)
+    for i in range(n - 1, -1, -1):
+        next_class[i] = last
+        if kinds[i] in (GOOD, BAD):
+            last = (kinds[i], i)
+    for i, kind in enumerate(kinds):
+        if kind not in (SHORT, NEUTRAL):
+            continue
+        (above, a), (below, b) = prev_class[i], next_class[i]
+        if above == GOOD and below == GOOD:
+            continue
+        nonblank_to_next = sum(1 for k in kinds[i + 1 : b] if k is not None)
+        nonblank_from_prev = sum(1 for k in kinds[a + 1 : i] if k is not None) if a >= 0 else i
+        if kind == NEUTRAL and ((below == GOOD and nonblank_to_next < max_gap)
+                                or (above == GOOD and nonblank_from_prev < max_gap)):
+            continue
+        if kind == SHORT and below == GOOD and nonblank_to_next == 0:
+            continue  # a heading right before the text it introduces
+        verdicts[i].reason = Reason.OFF_CONTENT
+
+
 def _menu_candidate(text: str, verdict: LineVerdict) -> bool:
     line = text[verdict.start : verdict.end]
     if not line.strip():
@@ -334,7 +409,9 @@ def tidy(text: str) -> str:
 
 def clean_lines(text: str) -> str:
     """The text-dump rules on one text, without the record keeping (see `text_boilerplate_stage`)."""
-    cleaned, _ = cut_spans(text, _merge_line_ranges(text, line_verdicts(text)), "boilerplate")
+    verdicts = line_verdicts(text)
+    context_verdicts(text, verdicts)
+    cleaned, _ = cut_spans(text, _merge_line_ranges(text, verdicts), "boilerplate")
     return cleaned
 
 
@@ -474,7 +551,9 @@ def text_boilerplate_stage(doc: Document, config: Config) -> Document:
     if not config.boilerplate.line_rules or doc.content_type == "html":
         return doc
     before = len(doc.text)
-    ranges = _merge_line_ranges(doc.text, line_verdicts(doc.text))
+    verdicts = line_verdicts(doc.text)
+    context_verdicts(doc.text, verdicts)
+    ranges = _merge_line_ranges(doc.text, verdicts)
     doc.text, spans = cut_spans(doc.text, ranges, "boilerplate")
     doc.spans.extend(spans)
     doc.boilerplate_chars += before - len(doc.text)

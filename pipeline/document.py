@@ -52,6 +52,7 @@ class Reason(str, Enum):
     BUTTON = "button"  # print / share / login / back to top ...
     FOOTER = "footer"  # copyright, ICP/备案, "all rights reserved", powered-by lines
     RELATED_LINKS = "related_links"  # "related articles" blocks and link lists
+    OFF_CONTENT = "off_content"  # short, sentence-less lines away from the main text (jusText-style context)
     TEMPLATE = "template"  # a line that recurs across many documents of the corpus
     DUPLICATE_PASSAGE = "duplicate_passage"  # a long paragraph already kept in another document
 

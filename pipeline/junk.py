@@ -228,8 +228,9 @@ def find_spam_spans(text: str, min_terms: int = 4) -> list[tuple[int, int, float
     """(start, end, score) of keyword-stuffed blocks and spam title lines.
 
     A block is a run of at least `min_terms` short items (split on | 、 , ; / " - " and wide spaces, across
-    consecutive lines) of which at least 30% carry spam terms; 15% for runs of 6 or more; one term for runs
-    of 10 or more (keyword stuffing has a shape of its own, and its vocabulary outgrows any list). The run
+    consecutive lines) of which at least 30% carry spam terms; 15% for runs of 6 or more; two terms and 5%
+    for runs of 10 or more (keyword stuffing has a shape of its own, and its vocabulary outgrows any list;
+    a long list of names with one odd word in it is not stuffing). The run
     is cut whole: it holds only short items, never sentences. A spam title is a short line with at least one decisive term and a total term weight >= 1.5.
     """
     spans: list[tuple[int, int, float]] = []
@@ -239,7 +240,8 @@ def find_spam_spans(text: str, min_terms: int = 4) -> list[tuple[int, int, float
         if len(run) >= min_terms:
             hits = sum(1 for r in run if r[2])
             share = hits / len(run)
-            if hits and (share >= 0.3 or (len(run) >= 6 and share >= 0.15) or len(run) >= 10):
+            if hits and (share >= 0.3 or (len(run) >= 6 and share >= 0.15)
+                         or (len(run) >= 10 and hits >= 2 and share >= 0.05)):
                 # leading/trailing items on lines without any spam term are left (a heading, a menu)
                 first_line = text.rfind("\n", 0, next(r for r in run if r[2])[0])
                 last_line = text.find("\n", max(r[1] for r in run if r[2]))

@@ -18,6 +18,7 @@ import io
 import json
 import lzma
 import os
+import re
 import stat
 import zlib
 from collections.abc import Iterable, Iterator
@@ -357,17 +358,25 @@ HTML_MARKERS = (
 )
 
 
+TAG = re.compile(rb"</?[a-zA-Z][a-zA-Z0-9]{0,10}[\s>/]")
+
+
 def looks_like_html(head: bytes | str, name: str = "") -> bool:
+    """HTML by its first bytes: a doctype or <html> start, or markup dense enough to be a page (a text dump
+    with a few stray tags left in it is still text)."""
     sample = head[:HEAD_BYTES]
     if isinstance(sample, str):
         sample = sample.encode("utf-8", "ignore")
     lowered = sample.lower()
-    hits = sum(1 for marker in HTML_MARKERS if marker in lowered)
+    if lowered.lstrip().startswith((b"<!doctype html", b"<html", b"<?xml")) and b"<html" in lowered:
+        return True
     if lowered.lstrip().startswith((b"<!doctype html", b"<html")):
         return True
+    hits = sum(1 for marker in HTML_MARKERS if marker in lowered)
+    tags = len(TAG.findall(sample))
     if name.lower().endswith((".html", ".htm", ".xhtml", ".shtml", ".php", ".asp", ".aspx", ".jsp")):
-        return hits >= 1 or lowered.count(b"<") >= 3
-    return hits >= 3
+        return hits >= 1 or tags >= 3
+    return hits >= 3 and tags >= 10 and tags * 200 >= len(sample)
 
 
 def sniff(head: bytes, name: str) -> str:
