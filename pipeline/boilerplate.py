@@ -287,6 +287,10 @@ def _is_heading_before_content(text: str, verdicts: list[LineVerdict], index: in
 
 
 GOOD, NEUTRAL, SHORT, BAD = "good", "neutral", "short", "bad"
+# a line is prose ("good") with >= 12 words of which >= 30% function words (15% when it ends a sentence), or
+# >= 35 CJK characters with clause punctuation; chosen on bench/text_dump_bench.py (a small grid, the values
+# in its middle: the results change little around them)
+GOOD_MIN_WORDS, GOOD_PROSE, GOOD_MIN_CJK_CHARS = 12, 0.3, 35
 CJK_CLAUSE = re.compile(r"[，。！？；：、,]")
 # function words of a few languages: a long line dense in them is prose, not a list of names or links
 PROSE_WORDS = frozenset(
@@ -302,19 +306,19 @@ def line_quality(line: str) -> str:
     """jusText's block classes for one line of a text dump: good (prose), short, neutral (in between)."""
     stripped = line.strip()
     if is_cjk_line(stripped):
-        if len(stripped) >= 25 and CJK_CLAUSE.search(stripped):
+        if len(stripped) >= GOOD_MIN_CJK_CHARS and CJK_CLAUSE.search(stripped):
             return GOOD
         return SHORT if len(stripped) <= 10 else NEUTRAL
     words = WORD.findall(stripped.lower())
     if len(words) <= 3:
         return SHORT
     prose = sum(1 for w in words if w in PROSE_WORDS) / len(words)
-    if len(words) >= 10 and (prose >= 0.2 or (prose >= 0.1 and SENTENCE_END.search(stripped))):
+    if len(words) >= GOOD_MIN_WORDS and (prose >= GOOD_PROSE or (prose >= GOOD_PROSE / 2 and SENTENCE_END.search(stripped))):
         return GOOD
     return NEUTRAL
 
 
-def context_verdicts(text: str, verdicts: list[LineVerdict], max_gap: int = 3) -> None:
+def context_verdicts(text: str, verdicts: list[LineVerdict], max_gap: int = 2) -> None:
     """Mark short and neutral lines that sit away from prose as `off_content`, in place (jusText's
     context-sensitive pass, on lines): a line between prose lines is kept; a neutral line within `max_gap`
     lines of prose is kept; a short line is kept only right before prose (a heading) or between prose lines.
