@@ -205,7 +205,7 @@ def synthetic_docs(n: int, seed: int, start: int = 0):
                 words[rng.integers(len(words))] = vocabulary[rng.integers(50_000)]
             docs.append(" ".join(words))
         else:
-            docs.append(" ".join(vocabulary[j] for j in rng.choice(50_000, size=330, p=probabilities)))
+            docs.append(" ".join(vocabulary[j] for j in rng.choice(50_000, size=480, p=probabilities)))
     return docs
 
 

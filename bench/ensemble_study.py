@@ -3,7 +3,7 @@
 Run `bench/html_extraction.py` first (it caches every extractor's output); then
     python bench/ensemble_study.py [--extractors trafilatura_fast,readability,resiliparse]
 prints, per set, each extractor's F1, the per-page oracle (best extractor chosen with the gold text), and
-the F1 of `pipeline.boilerplate.choose_extraction` applied to the cached outputs.
+the F1 of `pipeline.extractors.combine` (the ensemble's decision) applied to the cached outputs.
 """
 
 from __future__ import annotations
@@ -33,10 +33,10 @@ def aggregate(pages, texts: dict[str, str]) -> float:
 
 
 def main() -> int:
-    from pipeline.boilerplate import choose_extraction
+    from pipeline.extractors import combine
 
     parser = argparse.ArgumentParser()
-    parser.add_argument("--extractors", default="trafilatura_fast,readability,resiliparse")
+    parser.add_argument("--extractors", default="trafilatura_fast,readability,resiliparse")  # combine's inputs
     parser.add_argument("--sets", default=",".join(HTML_SETS))
     parser.add_argument("--show", type=int, default=0, help="print the N pages where the choice lost most")
     args = parser.parse_args()
@@ -59,7 +59,9 @@ def main() -> int:
                 scores[n] = f1(p, r) if page.set != "trafilatura-eval" else p
             best = max(names, key=lambda n: scores[n])
             oracle[page.name] = candidates[best]
-            choice, why = choose_extraction(candidates)
+            choice = combine(candidates["readability"], candidates["resiliparse"],
+                             lambda c=candidates: c["trafilatura_fast"])
+            why = "ensemble"
             chosen[page.name] = choice
             p, r = page_score(choice, page)
             got = f1(p, r) if page.set != "trafilatura-eval" else p

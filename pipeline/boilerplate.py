@@ -504,23 +504,19 @@ def split_stage(doc: Document, config: Config) -> list[Document]:
 # HTML
 
 
-def extract_trafilatura(html: str, url: str | None = None) -> str:
-    import trafilatura
+def extract_main_text_unbounded(html: str, url: str | None, name: str) -> str:
+    """The named extractor (see `pipeline.extractors`), or the ensemble; no time limit (runs in the helper)."""
+    from .extractors import EXTRACTORS, extract_ensemble
 
-    return (
-        trafilatura.extract(html, url=url, include_comments=False, include_tables=True, deduplicate=False)
-        or ""
-    )
-
-
-EXTRACTORS = {"trafilatura": extract_trafilatura}
+    if name == "ensemble":
+        return extract_ensemble(html, url)
+    return EXTRACTORS[name](html, url)
 
 
 def extract_main_text(html: str, url: str | None, config: Config) -> str:
     """Main text of an HTML page with the configured extractor, under the configured time limit."""
     name = config.boilerplate.html_extractor
-    fn = EXTRACTORS.get(name, extract_trafilatura)
-    return call_with_timeout(fn, (html, url), config.boilerplate.extract_timeout_s)
+    return call_with_timeout(extract_main_text_unbounded, (html, url, name), config.boilerplate.extract_timeout_s)
 
 
 def html_extract_stage(doc: Document, config: Config) -> Document:
@@ -602,42 +598,3 @@ def clean_text(text: str) -> str:
         if doc.rejected:
             return ""
     return doc.text
-
-
-# ----------------------------------------------------------------------------------------------------------
-# choosing between extractors
-
-
-def _units(text: str) -> list[str]:
-    """Words, and single CJK characters, for comparing extractor outputs."""
-    from .dedup import tokens
-
-    return tokens(text)
-
-
-def _bigrams(text: str) -> dict[tuple[str, str], int]:
-    from collections import Counter
-
-    units = _units(text)
-    return Counter(zip(units, units[1:], strict=False))
-
-
-def _agreement(a: dict, b: dict) -> float:
-    """F1 of bigram multisets: 1.0 when two extractors returned the same text."""
-    if not a or not b:
-        return 0.0
-    overlap = sum(min(count, b.get(key, 0)) for key, count in a.items())
-    return 2 * overlap / (sum(a.values()) + sum(b.values()))
-
-
-def choose_extraction(candidates: dict[str, str]) -> tuple[str, str]:
-    """Pick one extractor's output per page: the one that agrees most with the others (the medoid)."""
-    names = [n for n in candidates if candidates[n].strip()]
-    if not names:
-        return "", "all extractors empty"
-    if len(names) == 1:
-        return candidates[names[0]], f"only {names[0]}"
-    grams = {n: _bigrams(candidates[n]) for n in names}
-    support = {n: sum(_agreement(grams[n], grams[m]) for m in names if m != n) for n in names}
-    best = max(names, key=lambda n: support[n])
-    return candidates[best], f"medoid {best}"

@@ -60,7 +60,8 @@ class LanguageConfig:
 @dataclass
 class BoilerplateConfig:
     html_extractor: str = "ensemble"
-    """`ensemble` (default), or a single one: `trafilatura`, `readability`, `resiliparse`, `justext`."""
+    """`ensemble` (readability checked against resiliparse, trafilatura when they fail or disagree; see
+    BENCHMARKS.md), or one extractor: `trafilatura`, `trafilatura_fast`, `readability`, `resiliparse`, `justext`."""
     extract_timeout_s: float = 30.0
     """Per page. Past it the page is rejected `extract_timeout`."""
     line_rules: bool = True
@@ -194,14 +195,10 @@ def validate(config: Config) -> None:
         raise ConfigError("[dedup] latin_shingles must be 'word' or 'char'")
     if config.language.detector not in DETECTORS:
         raise ConfigError(f"[language] detector must be one of {', '.join(DETECTORS)}")
-    if config.boilerplate.html_extractor not in (
-        "ensemble",
-        "trafilatura",
-        "readability",
-        "resiliparse",
-        "justext",
-    ):
-        raise ConfigError("[boilerplate] html_extractor: unknown extractor")
+    from .extractors import EXTRACTORS
+
+    if config.boilerplate.html_extractor not in EXTRACTORS:
+        raise ConfigError(f"[boilerplate] html_extractor must be one of {', '.join(sorted(EXTRACTORS))}")
     if config.output.compression not in ("zstd", "snappy", "gzip", "none"):
         raise ConfigError("[output] compression must be zstd, snappy, gzip or none")
 

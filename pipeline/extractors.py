@@ -7,6 +7,7 @@ Outputs are plain text with one block per line, so that every downstream rule se
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 
 BLOCK_TAGS = {
@@ -129,3 +130,57 @@ EXTRACTORS = {
     "resiliparse": extract_resiliparse,
     "justext": extract_justext,
 }
+
+
+# ----------------------------------------------------------------------------------------------------------
+# the ensemble
+
+READABILITY_FAILED = 0.1  # readability returned less than a tenth of resiliparse's text: it missed the page
+AGREEMENT_MIN = 0.7  # below this, readability and resiliparse disagree and the medoid of three decides
+
+
+def _bigram_counts(text: str):
+    from collections import Counter
+
+    from .dedup import tokens
+
+    units = tokens(text)
+    return Counter(zip(units, units[1:], strict=False))
+
+
+def agreement(a, b) -> float:
+    """F1 of two bigram multisets: 1.0 when two extractors returned the same text."""
+    if not a or not b:
+        return 0.0
+    overlap = sum(min(count, b.get(key, 0)) for key, count in a.items())
+    return 2 * overlap / (sum(a.values()) + sum(b.values()))
+
+
+def medoid(candidates: dict[str, str]) -> str:
+    """The output that agrees most with the others."""
+    grams = {n: _bigram_counts(t) for n, t in candidates.items() if t.strip()}
+    if not grams:
+        return ""
+    support = {n: sum(agreement(grams[n], grams[m]) for m in grams if m != n) for n in grams}
+    return candidates[max(sorted(grams), key=lambda n: support[n])]
+
+
+def combine(readability: str, resiliparse: str, trafilatura: Callable[[], str]) -> str:
+    """The ensemble's decision from the outputs (trafilatura is only run when it is needed)."""
+    if len(readability) < READABILITY_FAILED * len(resiliparse):
+        return trafilatura() or resiliparse
+    if agreement(_bigram_counts(readability), _bigram_counts(resiliparse)) < AGREEMENT_MIN:
+        return medoid({"readability": readability, "resiliparse": resiliparse, "trafilatura": trafilatura()})
+    return readability
+
+
+def extract_ensemble(html: str, url: str | None = None) -> str:
+    """readability first (precise on article-like pages, news, blogs, Chinese portals), checked against
+    resiliparse (fast, high recall): when readability found next to nothing, trafilatura (without its own
+    fallbacks) takes over; when the two disagree, the output that agrees most with the other two is taken.
+    Chosen on bench/html_extraction.py; see BENCHMARKS.md for what it buys and costs."""
+    return combine(extract_readability(html, url), extract_resiliparse(html, url),
+                   lambda: extract_trafilatura_fast(html, url))
+
+
+EXTRACTORS["ensemble"] = extract_ensemble
