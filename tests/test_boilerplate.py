@@ -97,3 +97,54 @@ def test_split_pages_on_repeated_title():
 
 def test_single_page_is_not_split():
     assert split_pages(ARTICLE) == [ARTICLE]
+
+
+PROSE = (
+    "The council met on Monday to discuss the budget for the next year and agreed that the bridge over "
+    "the river would be repaired before the winter.\n"
+)
+
+
+def test_context_pass_cuts_short_lines_away_from_prose_and_keeps_headings():
+    text = (
+        "Weather today\nSunny spells\nTraffic news\n\n"  # short lines far from the article
+        "Budget approved for bridge repairs\n"  # a heading right before the prose
+        + PROSE + "A second short line in between\n" + PROSE
+        + "\nMost popular this week\nFive things to do this weekend\nLocal football results\n"
+    )
+    doc = Document(id="x", source="x", text=text)
+    text_boilerplate_stage(doc, Config())
+    assert "Budget approved for bridge repairs" in doc.text
+    assert "A second short line in between" in doc.text  # between two prose lines
+    assert "Sunny spells" not in doc.text and "Local football results" not in doc.text
+    assert {s.reason for s in doc.spans} >= {"off_content"}
+
+
+def test_context_pass_leaves_documents_without_prose_alone():
+    listing = "Apples\nPears\nPlums\nCherries, the dark ones from the south of the country\n"
+    verdicts = line_verdicts(listing)
+    from pipeline.boilerplate import context_verdicts
+
+    before = [v.reason for v in verdicts]
+    context_verdicts(listing, verdicts)
+    assert [v.reason for v in verdicts] == before
+
+
+def test_ensemble_decisions():
+    from pipeline.extractors import combine
+
+    article = PROSE * 3
+    menu_and_article = "Home News Sport Weather Login\n" + article
+    calls = []
+
+    def trafilatura() -> str:
+        calls.append(1)
+        return "trafilatura's text " + article
+
+    # readability and resiliparse agree: readability's text, trafilatura not even run
+    assert combine(article, menu_and_article, trafilatura) == article and not calls
+    # readability found next to nothing: trafilatura
+    assert combine("", menu_and_article, trafilatura).startswith("trafilatura's text")
+    # they disagree: the output closest to the other two
+    unrelated = "Completely different words about football scores and league tables this season. " * 5
+    assert combine(unrelated, menu_and_article, trafilatura) in (menu_and_article, "trafilatura's text " + article)
