@@ -18,7 +18,7 @@ from functools import lru_cache
 from .config import Config
 from .document import Document, Reason, Span, document_id
 from .isolation import CallTimeout, RemoteError, call_with_timeout
-from .language import cjk_share
+from .language import cjk_share, line_offsets
 
 # ----------------------------------------------------------------------------------------------------------
 # line classification for text dumps
@@ -212,18 +212,9 @@ class LineVerdict:
     reason: Reason | None
 
 
-def _lines_with_offsets(text: str) -> list[tuple[int, int]]:
-    out = []
-    start = 0
-    for line in text.split("\n"):
-        out.append((start, start + len(line)))
-        start += len(line) + 1
-    return out
-
-
 def line_verdicts(text: str) -> list[LineVerdict]:
     """Classify every line; runs of short, sentence-less lines become `nav_menu`."""
-    offsets = _lines_with_offsets(text)
+    offsets = line_offsets(text)
     verdicts = [LineVerdict(s, e, classify_line(text[s:e])) for s, e in offsets]
     # menu runs: >= 3 consecutive short lines without sentence shape (blank lines and separators don't break
     # a run); a run touching a related-links heading is a related-links list

@@ -17,7 +17,7 @@ from importlib import resources
 
 from .config import Config
 from .document import Document, Reason
-from .language import CJK_CHAR_CLASS, cjk_share
+from .language import CJK_CHAR_CLASS, cjk_share, line_offsets
 
 # ----------------------------------------------------------------------------------------------------------
 # binary fragments
@@ -31,15 +31,6 @@ PDF_SYNTAX = re.compile(
 BASE64_BLOB = re.compile(r"[A-Za-z0-9+/]{120,}={0,2}")
 HEX_BLOB = re.compile(r"\b[0-9a-fA-F]{96,}\b")
 GARBAGE_CHAR = re.compile("[\ufffd\u0080-\u009f\ue000-\uf8ff\x00-\x08\x0e-\x1f]")
-
-
-def _line_offsets(text: str) -> list[tuple[int, int]]:
-    out = []
-    start = 0
-    for line in text.split("\n"):
-        out.append((start, start + len(line)))
-        start += len(line) + 1
-    return out
 
 
 def _garbage_ratio(line: str) -> float:
@@ -70,7 +61,7 @@ def find_binary_spans(text: str) -> list[tuple[int, int]]:
     from its first character.
     """
     marks: list[tuple[int, int]] = []
-    lines = _line_offsets(text)
+    lines = line_offsets(text)
     flags: list[bool] = []
     for start, end in lines:
         line = text[start:end]
@@ -250,7 +241,7 @@ def find_spam_spans(text: str, min_terms: int = 4) -> list[tuple[int, int, float
                 spans.append((kept[0][0], kept[-1][1], share))
         run.clear()
 
-    for start, end in _line_offsets(text):
+    for start, end in line_offsets(text):
         line = text[start:end]
         if not line.strip():
             continue
@@ -274,7 +265,7 @@ def find_spam_spans(text: str, min_terms: int = 4) -> list[tuple[int, int, float
             flush()
     flush()
     # a single short line with decisive terms and a separator is a spam title even outside a block
-    for start, end in _line_offsets(text):
+    for start, end in line_offsets(text):
         line = text[start:end].strip()
         if (
             0 < len(line) <= 100

@@ -171,6 +171,16 @@ def identify(text: str, detector: str = "auto", seed: int = 0) -> tuple[str, flo
 PARAGRAPH_SPLIT = re.compile(r"\n\s*\n|\n")
 
 
+def line_offsets(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every line, empty ones included (shared by the line-based stages)."""
+    out = []
+    start = 0
+    for line in text.split("\n"):
+        out.append((start, start + len(line)))
+        start += len(line) + 1
+    return out
+
+
 def paragraphs_with_offsets(text: str) -> list[tuple[int, int]]:
     """(start, end) of each non-empty line-paragraph."""
     spans = []

@@ -377,15 +377,7 @@ def _read_parquet_files(plan: RunPlan, names: list[str], columns: list[str] | No
 
 
 INDEX_DIR = "index"
-INDEX_SCHEMA = pa.schema(
-    [
-        ("id", pa.string()),
-        ("chars", pa.int64()),
-        ("exact", pa.binary(16)),
-        ("minhash", pa.list_(pa.uint32())),
-        ("bands", pa.list_(pa.uint64())),
-    ]
-)
+INDEX_SCHEMA = pa.schema([SIG_SCHEMA.field(name) for name in ("id", "chars", "exact", "minhash", "bands")])
 
 
 def load_signature_table(plan: RunPlan, with_minhash: bool = True) -> SignatureTable:
