@@ -212,3 +212,19 @@ def test_sigkill_then_rerun_gives_identical_output(point, tmp_path, reference_ou
     for shard in got["shards"] + got["rejected"]:
         assert (out / shard["path"]).read_bytes() == (reference_output / shard["path"]).read_bytes()
     assert not list(out.rglob("*.tmp-*")) and not (out / "_work").exists()
+
+
+def test_100_mb_single_line_file_with_default_limits(tmp_path):
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    with open(inputs / "oneline.txt", "wb") as fh:
+        chunk = b"x" * (1 << 20)
+        for _ in range(100):
+            fh.write(chunk)
+    (inputs / "fine.txt").write_text(ARTICLE * 2)
+    config = Config()
+    config.output.report = False
+    run([str(inputs)], tmp_path / "out", config, progress=False)
+    rejected = _by_source(_rows(tmp_path / "out", "rejected"))
+    assert rejected["oneline.txt"]["reason"] == "too_large"
+    assert "fine.txt" in _by_source(_rows(tmp_path / "out", "shards"))
