@@ -244,23 +244,39 @@ class SignatureTable:
 
 
 def band_partition_edges(table: SignatureTable, partition: int, config: DedupConfig) -> list[tuple[int, int]]:
-    """Verified near-duplicate edges found in this partition's bands (each edge: later doc -> earlier doc)."""
-    bands = [b for b in range(config.bands) if b % config.band_partitions == partition]
-    edges: set[tuple[int, int]] = set()
-    for b in bands:
-        buckets: dict[int, list[int]] = {}
-        for i, h in enumerate(table.bands[:, b].tolist()):
-            members = buckets.setdefault(h, [])
-            # compare with up to a few earlier members; a verified link to one of them is enough
-            for j in members[:8]:
-                if (i, j) in edges:
-                    break
-                if jaccard_estimate(table.minhash[i], table.minhash[j]) >= config.threshold:
-                    edges.add((i, j))
-                    break
-            if len(members) < 8:
-                members.append(i)
-    return sorted(edges)
+    """Verified near-duplicate edges found in this partition's bands (each edge: later doc -> earlier doc).
+
+    Within a bucket (documents sharing a band hash), each document is compared with the bucket's earliest
+    member and with the member just before it; union-find joins the rest. Candidates are verified on the
+    full signatures, all with NumPy (no Python loop per document)."""
+    n = len(table)
+    if n < 2:
+        return []
+    found: list[np.ndarray] = []
+    for b in (b for b in range(config.bands) if b % config.band_partitions == partition):
+        column = table.bands[:, b]
+        order = np.lexsort((np.arange(n), column))  # by band hash, then document order
+        hashes = column[order]
+        same_as_previous = np.concatenate(([False], hashes[1:] == hashes[:-1]))
+        if not same_as_previous.any():
+            continue
+        # index (in `order`) where each bucket starts, for every position
+        starts = np.maximum.accumulate(np.where(~same_as_previous, np.arange(n), 0))
+        members = np.flatnonzero(same_as_previous)
+        later = order[members]
+        for earlier in (order[starts[members]], order[members - 1]):
+            pairs = np.stack((later, earlier), axis=1)
+            found.append(pairs)
+    if not found:
+        return []
+    pairs = np.unique(np.concatenate(found), axis=0)
+    pairs = pairs[pairs[:, 0] != pairs[:, 1]]
+    verified = np.zeros(len(pairs), dtype=bool)
+    for start in range(0, len(pairs), 65536):  # bounded memory for huge candidate sets
+        chunk = pairs[start : start + 65536]
+        same = (table.minhash[chunk[:, 0]] == table.minhash[chunk[:, 1]]).mean(axis=1)
+        verified[start : start + 65536] = same >= config.threshold
+    return [(int(a), int(b)) for a, b in pairs[verified]]
 
 
 class UnionFind:
