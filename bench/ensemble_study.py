@@ -3,7 +3,7 @@
 Run `bench/html_extraction.py` first (it caches every extractor's output); then
     python bench/ensemble_study.py [--extractors trafilatura_fast,readability,resiliparse]
 prints, per set, each extractor's F1, the per-page oracle (best extractor chosen with the gold text), and
-the F1 of `pipeline.extractors.combine` (the ensemble's decision) applied to the cached outputs.
+the F1 of the ensemble's decision (`pipeline.extractors.combine*`) applied to the cached outputs.
 """
 
 from __future__ import annotations
@@ -33,7 +33,8 @@ def aggregate(pages, texts: dict[str, str]) -> float:
 
 
 def main() -> int:
-    from pipeline.extractors import combine
+    from pipeline.extractors import combine, combine_readability_first
+    from pipeline.language import cjk_share
 
     parser = argparse.ArgumentParser()
     parser.add_argument("--extractors", default="trafilatura_fast,readability,resiliparse")  # combine's inputs
@@ -59,8 +60,12 @@ def main() -> int:
                 scores[n] = f1(p, r) if page.set != "trafilatura-eval" else p
             best = max(names, key=lambda n: scores[n])
             oracle[page.name] = candidates[best]
-            choice = combine(candidates["readability"], candidates["resiliparse"],
-                             lambda c=candidates: c["trafilatura_fast"])
+            if cjk_share(candidates["resiliparse"][:3000]) > 0.3:
+                choice = combine_readability_first(candidates["readability"], candidates["resiliparse"],
+                                                   lambda c=candidates: c["trafilatura_fast"])
+            else:
+                choice = combine(candidates["trafilatura_fast"], candidates["resiliparse"],
+                                 lambda c=candidates: c["readability"])
             why = "ensemble"
             chosen[page.name] = choice
             p, r = page_score(choice, page)

@@ -131,20 +131,24 @@ def test_context_pass_leaves_documents_without_prose_alone():
 
 
 def test_ensemble_decisions():
-    from pipeline.extractors import combine
+    from pipeline.extractors import combine, combine_readability_first, strip_scripts
 
     article = PROSE * 3
     menu_and_article = "Home News Sport Weather Login\n" + article
+    unrelated = "Completely different words about football scores and league tables this season. " * 5
     calls = []
 
-    def trafilatura() -> str:
+    def second_opinion() -> str:
         calls.append(1)
-        return "trafilatura's text " + article
+        return "second opinion " + article
 
-    # readability and resiliparse agree: readability's text, trafilatura not even run
-    assert combine(article, menu_and_article, trafilatura) == article and not calls
-    # readability found next to nothing: trafilatura
-    assert combine("", menu_and_article, trafilatura).startswith("trafilatura's text")
-    # they disagree: the output closest to the other two
-    unrelated = "Completely different words about football scores and league tables this season. " * 5
-    assert combine(unrelated, menu_and_article, trafilatura) in (menu_and_article, "trafilatura's text " + article)
+    # trafilatura agrees with resiliparse: its text, readability not even run
+    assert combine(article, menu_and_article, second_opinion) == article and not calls
+    # trafilatura found next to nothing, or disagrees: readability's text
+    assert combine("", menu_and_article, second_opinion).startswith("second opinion")
+    assert combine(unrelated, menu_and_article, second_opinion).startswith("second opinion")
+    # CJK pages: readability first; it failing sends us to trafilatura
+    assert combine_readability_first(article, menu_and_article, second_opinion) == article
+    assert combine_readability_first("", menu_and_article, second_opinion).startswith("second opinion")
+    page = "<html><head><script>var x = '<p>not text</p>';</script><style>p {}</style></head><body><p>Text</p>"
+    assert strip_scripts(page) == "<html><head>  </head><body><p>Text</p>"
