@@ -228,15 +228,35 @@ def _detect(data: bytes) -> str | None:
     bench/decode_bench.py), charset-normalizer when chardet is unsure. None when neither has an opinion."""
     import chardet
 
-    guess = chardet.detect(data[:100_000])
+    sample = _non_ascii_lines(data)
+    guess = chardet.detect(sample)
     if guess.get("encoding") and guess.get("confidence", 0) >= 0.5:
         return _by_language(data, canonical_encoding(guess["encoding"]))
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data[:200_000]).best()
+    best = from_bytes(sample).best()
     if best is None:
         return canonical_encoding(guess.get("encoding")) if guess.get("encoding") else None
     return canonical_encoding(best.encoding)
+
+
+HIGH_BYTE = re.compile(rb"[\x80-\xff]")
+DETECTOR_SAMPLE = 16_384
+
+
+def _non_ascii_lines(data: bytes, limit: int = DETECTOR_SAMPLE) -> bytes:
+    """The lines that hold non-ASCII bytes, up to `limit` bytes: only they tell encodings apart, and chardet
+    (pure Python) costs time per byte; on a 100 KB page of English markup this is 10-50x less to scan."""
+    picked: list[bytes] = []
+    size = 0
+    for line in data.splitlines(keepends=True):
+        if HIGH_BYTE.search(line):
+            line = line[:limit]
+            picked.append(line)
+            size += len(line)
+            if size >= limit:
+                break
+    return b"".join(picked) or data[:limit]
 
 
 WESTERN = ("cp1252", "latin_1", "iso8859_1", "iso8859_15")

@@ -80,3 +80,14 @@ def test_mostly_valid_utf8_is_decoded_as_utf8_with_replacement():
     r = decode_bytes(data)
     assert r.encoding == "utf-8" and r.evidence == "utf-8-damaged"
     assert "Café in Zürich, 北京" in r.text and 0 < r.replacement_ratio < 0.01
+
+
+def test_detector_sees_only_lines_with_non_ascii_bytes():
+    from pipeline.decode import _non_ascii_lines
+
+    markup = b"<div class='nav'><a href='/x'>Home</a></div>\n" * 5000  # 230 KB of ASCII markup
+    body = "Le café était fermé à Noël, déjà trop tard.\n".encode("cp1252")
+    data = markup + body * 3 + markup
+    sample = _non_ascii_lines(data)
+    assert sample == body * 3
+    assert decode_bytes(data, is_html=True).text.count("café") == 3
