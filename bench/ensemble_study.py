@@ -1,7 +1,7 @@
 """Study tool for the HTML ensemble: per-page scores of cached extractor outputs and of selection rules.
 
 Run `bench/html_extraction.py` first (it caches every extractor's output); then
-    python bench/ensemble_study.py [--extractors trafilatura_fast,readability,resiliparse]
+    python bench/ensemble_study.py [--extractors trafilatura,trafilatura_fast,readability,resiliparse]
 prints, per set, each extractor's F1, the per-page oracle (best extractor chosen with the gold text), and
 the F1 of the ensemble's decision (`pipeline.extractors.combine*`) applied to the cached outputs.
 """
@@ -37,7 +37,7 @@ def main() -> int:
     from pipeline.language import cjk_share
 
     parser = argparse.ArgumentParser()
-    parser.add_argument("--extractors", default="trafilatura_fast,readability,resiliparse")  # combine's inputs
+    parser.add_argument("--extractors", default="trafilatura,trafilatura_fast,readability,resiliparse")  # combine's inputs
     parser.add_argument("--sets", default=",".join(HTML_SETS))
     parser.add_argument("--show", type=int, default=0, help="print the N pages where the choice lost most")
     args = parser.parse_args()
@@ -64,7 +64,7 @@ def main() -> int:
                 choice = combine_readability_first(candidates["readability"], candidates["resiliparse"],
                                                    lambda c=candidates: c["trafilatura_fast"])
             else:
-                choice = combine(candidates["trafilatura_fast"], candidates["resiliparse"],
+                choice = combine(candidates["trafilatura"], candidates["resiliparse"],
                                  lambda c=candidates: c["readability"])
             why = "ensemble"
             chosen[page.name] = choice

@@ -534,6 +534,17 @@ def html_extract_stage(doc: Document, config: Config) -> Document:
     doc.input_chars = len(doc.text)
     if not doc.text:
         return doc.reject(Reason.BOILERPLATE, "the extractor found no main text")
+    if config.boilerplate.line_rules:
+        # extractors keep copyright/ICP/"privacy policy" lines that sit inside the article's container; they are
+        # never main text (bench/html_extraction.py: +0.02 F1 on cleaneval, +0.003 on Chinese pages, +-0 elsewhere)
+        before = len(doc.text)
+        verdicts = [LineVerdict(s, e, Reason.FOOTER) for s, e in line_offsets(doc.text)
+                    if classify_line(doc.text[s:e]) == Reason.FOOTER]
+        doc.text, spans = cut_spans(doc.text, _merge_line_ranges(doc.text, verdicts), "extract")
+        doc.spans.extend(spans)
+        doc.boilerplate_chars += before - len(doc.text)
+        if not doc.text.strip():
+            return doc.reject(Reason.BOILERPLATE, "the extracted text was only footer lines")
     return doc
 
 

@@ -60,8 +60,8 @@ class LanguageConfig:
 @dataclass
 class BoilerplateConfig:
     html_extractor: str = "ensemble"
-    """`ensemble` (readability checked against resiliparse, trafilatura when they fail or disagree; see
-    BENCHMARKS.md), or one extractor: `trafilatura`, `trafilatura_fast`, `readability`, `resiliparse`, `justext`."""
+    """`ensemble` (trafilatura checked against resiliparse, readability when they disagree; readability first
+    on CJK pages; see BENCHMARKS.md), or one extractor: `trafilatura`, `trafilatura_fast`, `readability`, `resiliparse`, `justext`."""
     extract_timeout_s: float = 30.0
     """Per page. Past it the page is rejected `extract_timeout`."""
     line_rules: bool = True

@@ -110,7 +110,7 @@ def report_data(output: Path, manifest: dict | None = None) -> dict:
     examples: dict[str, list[dict]] = {}
     for row in kept:
         for span in row["cut_spans"] or []:
-            if span["stage"] in ("boilerplate", "dedup"):
+            if span["stage"] in ("extract", "boilerplate", "dedup"):
                 for line in span["text"].splitlines():
                     if line.strip():
                         boiler_lines[line.strip()[:120]] += 1

@@ -144,11 +144,28 @@ def test_ensemble_decisions():
 
     # trafilatura agrees with resiliparse: its text, readability not even run
     assert combine(article, menu_and_article, second_opinion) == article and not calls
-    # trafilatura found next to nothing, or disagrees: readability's text
+    # trafilatura found next to nothing, or disagrees: readability's text when it is closer to resiliparse
     assert combine("", menu_and_article, second_opinion).startswith("second opinion")
     assert combine(unrelated, menu_and_article, second_opinion).startswith("second opinion")
+    half = article[: len(article) // 2]
+    assert combine(half, menu_and_article, lambda: unrelated) == half  # readability is further off: kept
+    assert combine("", menu_and_article, lambda: "") == ""
     # CJK pages: readability first; it failing sends us to trafilatura
     assert combine_readability_first(article, menu_and_article, second_opinion) == article
     assert combine_readability_first("", menu_and_article, second_opinion).startswith("second opinion")
     page = "<html><head><script>var x = '<p>not text</p>';</script><style>p {}</style></head><body><p>Text</p>"
     assert strip_scripts(page) == "<html><head>  </head><body><p>Text</p>"
+
+
+def test_html_footer_lines_are_cut_with_a_reason():
+    from pipeline.boilerplate import html_extract_stage
+    from pipeline.config import Config
+
+    body = "".join(f"<p>{PROSE} Paragraph {i}.</p>" for i in range(4))
+    html = (f"<html><body><article><h1>A title of the article</h1>{body}"
+            "<p>Copyright © 2024 Example Media. All rights reserved.</p></article>"
+            "<footer><a href='/about'>About</a></footer></body></html>")
+    doc = Document(id="x", source="x.html", text=html, content_type="html")
+    html_extract_stage(doc, Config())
+    assert "Paragraph 3." in doc.text and "All rights reserved" not in doc.text
+    assert [(s.reason, s.stage) for s in doc.spans] == [("footer", "extract")]
