@@ -85,10 +85,25 @@ def make_input(folder: Path, target_bytes: int, seed: int = 5) -> tuple[int, int
     return written, files
 
 
-def run_measured(inputs: Path, output: Path, workers: int) -> dict:
+def measure_input(folder: Path) -> tuple[int, int]:
+    """Text bytes and files of an input made earlier by `make_input`, counted as it counts them."""
+    text_bytes = files = 0
+    for path in sorted(folder.iterdir()):
+        files += 1
+        if path.name.endswith(".jsonl.gz"):
+            with gzip.open(path, "rt", encoding="utf-8") as fh:
+                text_bytes += sum(len(json.loads(line)["text"].encode()) for line in fh if line.strip())
+        elif path.name.endswith(".gz"):
+            text_bytes += len(gzip.decompress(path.read_bytes()))
+        else:
+            text_bytes += path.stat().st_size
+    return text_bytes, files
+
+
+def run_measured(inputs: Path, output: Path, workers: int, fresh: bool = True) -> dict:
     import psutil
 
-    if output.exists():
+    if fresh and output.exists():
         shutil.rmtree(output)
     command = [sys.executable, "-m", "pipeline", "run", str(inputs), "--output", str(output), "--quiet",
                "--workers", str(workers), "--shard-bytes", str(256 * 1024 * 1024)]
@@ -120,17 +135,25 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--gigabytes", type=float, default=2.0)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--work", default="memory", help="folder under bench/_work (input and output)")
+    parser.add_argument("--resume", action="store_true",
+                        help="keep the generated input and the output's finished work (a resumed run)")
+    parser.add_argument("--dry", action="store_true", help="print the result, do not write bench/results")
     args = parser.parse_args(argv)
-    work = WORK / "memory"
-    text_bytes, files = make_input(work / "in", int(args.gigabytes * 1e9))
+    work = WORK / args.work
+    if args.resume and (work / "in").exists():
+        text_bytes, files = measure_input(work / "in")
+    else:
+        text_bytes, files = make_input(work / "in", int(args.gigabytes * 1e9))
     on_disk = sum(p.stat().st_size for p in (work / "in").iterdir())
     print(f"input: {files} files, {text_bytes / 1e9:.2f} GB of text ({on_disk / 1e9:.2f} GB on disk)", flush=True)
-    result = run_measured(work / "in", work / "out", args.workers)
+    result = run_measured(work / "in", work / "out", args.workers, fresh=not args.resume)
     result.update({"files": files, "text_bytes": text_bytes, "disk_bytes": on_disk, "workers": args.workers,
                    "machine": machine(), "revision": git_revision(), "date": time.strftime("%Y-%m-%d")})
     result["mb_per_s"] = text_bytes / 1e6 / result["seconds"]
     print(json.dumps({k: v for k, v in result.items() if k != "machine"}, indent=1), flush=True)
-    write_result("memory", result, render(result))
+    if not args.dry:
+        write_result("memory", result, render(result))
     shutil.rmtree(work / "out", ignore_errors=True)
     return 0
 

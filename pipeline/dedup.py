@@ -381,27 +381,29 @@ def line_kind(line: str, config: DedupConfig, template_max_chars: int) -> int:
 
 
 def find_repeated_lines(
-    doc_line_keys: list[np.ndarray],
-    doc_line_kinds: list[np.ndarray],
-    kept: list[bool],
+    keys: np.ndarray,
+    kinds: np.ndarray,
+    doc_index: np.ndarray,
+    kept: np.ndarray,
     ids: list[str],
     template_min_docs: int,
 ) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """Template line keys (short lines found in >= template_min_docs documents) and repeated passages
-    (long lines found in >= 2 documents; kept in the first, cut elsewhere). Only kept documents count."""
-    keys_all, owners_all, kinds_all = [], [], []
-    for index, (keys, kinds) in enumerate(zip(doc_line_keys, doc_line_kinds, strict=False)):
-        if not kept[index] or len(keys) == 0:
-            continue
-        unique, first_pos = np.unique(keys, return_index=True)
-        keys_all.append(unique)
-        owners_all.append(np.full(len(unique), index, dtype=np.int64))
-        kinds_all.append(kinds[first_pos])
-    if not keys_all:
-        return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.uint64), []
-    keys = np.concatenate(keys_all)
-    owners = np.concatenate(owners_all)
-    kinds = np.concatenate(kinds_all)
+    (long lines found in >= 2 documents; kept in the first, cut elsewhere). Only kept documents count.
+
+    The lines of all documents come flat (`keys[i]`, `kinds[i]` belong to document `doc_index[i]`, documents
+    in order), as Parquet stores them: no Python object per line, so a corpus of millions of lines fits."""
+    empty = np.zeros(0, dtype=np.uint64)
+    mask = np.asarray(kept, dtype=bool)[doc_index] if len(doc_index) else np.zeros(0, dtype=bool)
+    keys, kinds, doc_index = keys[mask], kinds[mask], doc_index[mask]
+    if not len(keys):
+        return empty, empty, []
+    # one entry per (document, key), with the kind of its first occurrence in the document
+    order = np.lexsort((np.arange(len(keys)), keys, doc_index))
+    keys, kinds, owners = keys[order], kinds[order], doc_index[order]
+    first = np.ones(len(keys), dtype=bool)
+    first[1:] = (keys[1:] != keys[:-1]) | (owners[1:] != owners[:-1])
+    keys, kinds, owners = keys[first], kinds[first], owners[first]
     order = np.lexsort((owners, keys))  # by key, then by document order
     keys, owners, kinds = keys[order], owners[order], kinds[order]
     unique, start, counts = np.unique(keys, return_index=True, return_counts=True)
@@ -411,3 +413,11 @@ def find_repeated_lines(
     passage_keys = unique[passage_mask]
     passage_owner = [ids[int(o)] for o in owners[start[passage_mask]]]
     return template, passage_keys, passage_owner
+
+
+def flatten_lines(doc_line_keys: list[np.ndarray], doc_line_kinds: list[np.ndarray]):
+    """Per-document line arrays -> the flat (keys, kinds, doc_index) that `find_repeated_lines` takes."""
+    sizes = [len(k) for k in doc_line_keys]
+    keys = np.concatenate(doc_line_keys) if doc_line_keys else np.zeros(0, dtype=np.uint64)
+    kinds = np.concatenate(doc_line_kinds) if doc_line_kinds else np.zeros(0, dtype=np.uint8)
+    return keys.astype(np.uint64), kinds.astype(np.uint8), np.repeat(np.arange(len(sizes)), sizes)

@@ -35,6 +35,7 @@ from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from . import __version__
@@ -412,7 +413,7 @@ def load_signature_table(plan: RunPlan, with_minhash: bool = True) -> SignatureT
         if n == 0:
             return np.zeros((0, width), dtype=dtype)
         values = table.column(column).combine_chunks().flatten().to_numpy(zero_copy_only=False)
-        return values.astype(dtype).reshape(n, width)
+        return values.astype(dtype, copy=False).reshape(n, width)  # a view of Arrow's buffer: no second copy
 
     flags = np.zeros(n, dtype=bool)
     flags[:published] = True
@@ -464,23 +465,12 @@ def dedup_union(plan: RunPlan) -> dict:
     decisions = cluster_documents(table, sorted(set(edges)), config.dedup)
     # repeated lines over the documents kept by document-level dedup (this run's documents only)
     published = int(table.published.sum())
-    line_keys: list[np.ndarray] = []
-    line_kinds: list[np.ndarray] = []
-    for result in _map_results(plan):
-        sig = _read_parquet_files(plan, result["signatures"], ["line_keys", "line_kinds"])
-        if sig is None:
-            continue
-        for keys, kinds in zip(
-            sig.column("line_keys").to_pylist(), sig.column("line_kinds").to_pylist(), strict=False
-        ):
-            line_keys.append(np.array(keys, dtype=np.uint64))
-            line_kinds.append(np.array(kinds, dtype=np.uint8))
     ids = table.ids[published:]
-    kept_flags = [decisions[i].keep for i in ids]
     template, passages, owners = (np.zeros(0, np.uint64), np.zeros(0, np.uint64), [])
     if config.boilerplate.template_min_docs > 0 or config.dedup.passages:
+        kept_flags = np.fromiter((decisions[i].keep for i in ids), dtype=bool, count=len(ids))
         template, passages, owners = find_repeated_lines(
-            line_keys, line_kinds, kept_flags, ids, max(2, config.boilerplate.template_min_docs)
+            *_flat_line_keys(plan), kept_flags, ids, max(2, config.boilerplate.template_min_docs)
         )
         if config.boilerplate.template_min_docs <= 0:
             template = np.zeros(0, np.uint64)
@@ -519,14 +509,43 @@ def dedup_union(plan: RunPlan) -> dict:
     return summary
 
 
+def _flat_line_keys(plan: RunPlan) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(keys, kinds, document index) of every line of this run's documents, straight from Parquet's list
+    buffers: millions of lines without a Python object each."""
+    keys, kinds, doc_index = [], [], []
+    documents = 0
+    for result in _map_results(plan):
+        sig = _read_parquet_files(plan, result["signatures"], ["line_keys", "line_kinds"])
+        if sig is None:
+            continue
+        key_lists = sig.column("line_keys").combine_chunks()
+        kind_lists = sig.column("line_kinds").combine_chunks()
+        sizes = key_lists.value_lengths().fill_null(0).to_numpy(zero_copy_only=False)
+        keys.append(key_lists.flatten().to_numpy(zero_copy_only=False).astype(np.uint64, copy=False))
+        kinds.append(kind_lists.flatten().to_numpy(zero_copy_only=False).astype(np.uint8, copy=False))
+        doc_index.append(np.repeat(np.arange(documents, documents + len(sizes)), sizes))
+        documents += len(sizes)
+    if not keys:
+        return np.zeros(0, np.uint64), np.zeros(0, np.uint8), np.zeros(0, np.int64)
+    return np.concatenate(keys), np.concatenate(kinds), np.concatenate(doc_index)
+
+
 @dataclass
 class LineCuts:
     template: set[int]
     passage_owner: dict[int, str]
 
 
-def _load_dedup(plan: RunPlan) -> tuple[dict[str, DocDecision], LineCuts]:
+def _load_dedup(plan: RunPlan, kept_files: list[str] | None = None) -> tuple[dict[str, DocDecision], LineCuts]:
+    """Dedup decisions (only those of the documents in `kept_files`, when given: the corpus-wide table has a
+    row per document, too many to hold as Python objects in every writer) and the line cuts."""
     decisions_table = pq.read_table(plan.path("dedup-decisions.parquet"))
+    if kept_files is not None:
+        wanted = pa.concat_arrays(
+            [pq.read_table(plan.path(name), columns=["id"]).column("id").combine_chunks() for name in kept_files]
+        ) if kept_files else pa.array([], pa.string())
+        all_ids = decisions_table.column("id").cast(pa.string())  # (null-typed when the run has no documents)
+        decisions_table = decisions_table.filter(pc.is_in(all_ids, value_set=wanted))
     decisions = {}
     for row in decisions_table.to_pylist():
         decisions[row["id"]] = DocDecision(
@@ -588,7 +607,7 @@ def write_shard(plan: RunPlan, index: int) -> dict:
         return read_json(done)
     config = plan.config_obj
     result_map = read_json(plan.path(f"map-{spec.key}.json"))
-    decisions, cuts = _load_dedup(plan)
+    decisions, cuts = _load_dedup(plan, result_map["kept"])
     stats = RunStats()
     dedup_stats = stats.stage("dedup")
     line_stats = stats.stage("passages")
@@ -881,7 +900,10 @@ def _run_pool(plan: RunPlan, workers: int, bar: _Progress) -> None:
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
     ctx = multiprocessing.get_context("spawn")  # no fork of a process that may hold threads
-    with ctx.Manager() as manager, ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+    # a fresh process per task: what a shard's stages loaded (language models, buffers) is returned to the
+    # system before the dedup steps, which hold the whole corpus's signatures (bench/memory_bench.py)
+    with ctx.Manager() as manager, ProcessPoolExecutor(max_workers=workers, mp_context=ctx,
+                                                       max_tasks_per_child=1) as pool:
         queue = manager.Queue()
         report = functools.partial(_queue_progress, queue)
         futures = [pool.submit(map_shard, plan, spec.index, report) for spec in plan.shards]
@@ -900,6 +922,6 @@ def _run_pool(plan: RunPlan, workers: int, bar: _Progress) -> None:
         partitions = plan.config_obj.dedup.band_partitions
         for f in as_completed([pool.submit(dedup_partition, plan, p) for p in range(partitions)]):
             f.result()
-        dedup_union(plan)
+        pool.submit(dedup_union, plan).result()  # in a worker too: its memory goes when it is done
         for f in as_completed([pool.submit(write_shard, plan, spec.index) for spec in plan.shards]):
             f.result()

@@ -12,6 +12,7 @@ from pipeline.dedup import (
     cluster_documents,
     exact_hash,
     find_repeated_lines,
+    flatten_lines,
     jaccard_estimate,
     line_key,
     minhash_batch,
@@ -150,10 +151,14 @@ def test_template_lines_and_passages():
         for _ in range(4)
     ]
     kinds = [np.array([LINE_TEMPLATE, LINE_PASSAGE, LINE_TEMPLATE], dtype=np.uint8) for _ in range(4)]
-    template, passages, owners = find_repeated_lines(
-        keys, kinds, [False, True, True, True], ["a", "b", "c", "d"], 3
-    )
+    flat = flatten_lines(keys, kinds)
+    template, passages, owners = find_repeated_lines(*flat, [False, True, True, True], ["a", "b", "c", "d"], 3)
     assert line_key("Home | News") in set(template.tolist())
     assert line_key("passage A") in set(passages.tolist()) and owners == ["b"]  # first *kept* document
-    template, _, _ = find_repeated_lines(keys, kinds, [True, True, False, False], list("abcd"), 3)
+    template, _, _ = find_repeated_lines(*flat, [True, True, False, False], list("abcd"), 3)
+    assert len(template) == 0
+    # a line repeated inside one document counts once
+    twice = [np.array([line_key("Home | News")] * 3, dtype=np.uint64)] + keys[1:3]
+    kinds3 = [np.array([LINE_TEMPLATE] * 3, dtype=np.uint8)] + kinds[1:3]
+    template, _, _ = find_repeated_lines(*flatten_lines(twice, kinds3), [True] * 3, list("abc"), 4)
     assert len(template) == 0
