@@ -240,7 +240,7 @@ class SignatureTable:
     published: np.ndarray  # bool: already in an earlier published run (always kept)
 
     def __len__(self) -> int:
-        return len(self.ids)
+        return len(self.chars)
 
 
 def band_partition_edges(table: SignatureTable, partition: int, config: DedupConfig) -> list[tuple[int, int]]:

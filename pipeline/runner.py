@@ -381,9 +381,10 @@ INDEX_DIR = "index"
 INDEX_SCHEMA = pa.schema([SIG_SCHEMA.field(name) for name in ("id", "chars", "exact", "minhash", "bands")])
 
 
-def load_signature_table(plan: RunPlan, with_minhash: bool = True) -> SignatureTable:
-    """Published documents (persistent index, incremental runs) first, then this run's, in order."""
-    columns = ["id", "chars", "exact", "bands"] + (["minhash"] if with_minhash else [])
+def load_signature_table(plan: RunPlan, with_minhash: bool = True, with_ids: bool = True) -> SignatureTable:
+    """Published documents (persistent index, incremental runs) first, then this run's, in order.
+    `with_ids=False` leaves out ids and exact hashes (Python objects per document; LSH does not need them)."""
+    columns = ["chars", "bands"] + (["id", "exact"] if with_ids else []) + (["minhash"] if with_minhash else [])
     tables: list[pa.Table] = []
     published = 0
     index_path = Path(plan.output, INDEX_DIR, "documents.parquet")
@@ -418,9 +419,9 @@ def load_signature_table(plan: RunPlan, with_minhash: bool = True) -> SignatureT
     flags = np.zeros(n, dtype=bool)
     flags[:published] = True
     return SignatureTable(
-        ids=table.column("id").to_pylist(),
+        ids=table.column("id").to_pylist() if with_ids else [],
         chars=table.column("chars").to_numpy(),
-        exact=table.column("exact").to_pylist(),
+        exact=table.column("exact").to_pylist() if with_ids else [],
         bands=matrix("bands", dcfg.bands, np.uint64),
         minhash=matrix("minhash", dcfg.num_perm, np.uint32) if with_minhash else np.zeros((n, 0), np.uint32),
         published=flags,
@@ -434,7 +435,7 @@ def dedup_partition(plan: RunPlan, partition: int) -> str:
         return str(path)
     config = plan.config_obj
     if plan.shards and config.dedup.near:  # (an incremental run with no new input has nothing to compare)
-        edges = band_partition_edges(load_signature_table(plan), partition, config.dedup)
+        edges = band_partition_edges(load_signature_table(plan, with_ids=False), partition, config.dedup)
     else:
         edges = []
     array = np.array(edges, dtype=np.int64).reshape(-1, 2)
