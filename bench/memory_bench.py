@@ -139,6 +139,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--resume", action="store_true",
                         help="keep the generated input and the output's finished work (a resumed run)")
     parser.add_argument("--dry", action="store_true", help="print the result, do not write bench/results")
+    parser.add_argument("--earlier-peak-mb", type=float, default=0.0,
+                        help="with --resume: peak RSS of the interrupted run's part (sampled by another tool)")
+    parser.add_argument("--earlier-seconds", type=float, default=0.0,
+                        help="with --resume: wall time of the interrupted run's part")
     args = parser.parse_args(argv)
     work = WORK / args.work
     if args.resume and (work / "in").exists():
@@ -148,6 +152,12 @@ def main(argv: list[str] | None = None) -> int:
     on_disk = sum(p.stat().st_size for p in (work / "in").iterdir())
     print(f"input: {files} files, {text_bytes / 1e9:.2f} GB of text ({on_disk / 1e9:.2f} GB on disk)", flush=True)
     result = run_measured(work / "in", work / "out", args.workers, fresh=not args.resume)
+    if args.resume:
+        result["resumed"] = {"earlier_peak_rss_tree_mb": args.earlier_peak_mb, "earlier_seconds": args.earlier_seconds,
+                             "resumed_peak_rss_tree_mb": result["peak_rss_tree_mb"],
+                             "resumed_seconds": result["seconds"]}
+        result["peak_rss_tree_mb"] = max(result["peak_rss_tree_mb"], args.earlier_peak_mb)
+        result["seconds"] += args.earlier_seconds
     result.update({"files": files, "text_bytes": text_bytes, "disk_bytes": on_disk, "workers": args.workers,
                    "machine": machine(), "revision": git_revision(), "date": time.strftime("%Y-%m-%d")})
     result["mb_per_s"] = text_bytes / 1e6 / result["seconds"]
@@ -169,7 +179,16 @@ def render(r: dict) -> str:
         f"kept, {r['documents_rejected']:,} rejected. Peak resident memory: **{r['peak_rss_tree_mb']:,.0f} MB for "
         f"the whole process tree** (target <= 2 GB), {r['peak_rss_process_mb']:,.0f} MB for the largest single "
         f"process. Busiest stages (CPU seconds summed over workers): {stages}.",
-    ])
+    ] + ([
+        "",
+        f"This run was resumed: the first part (the per-shard stages, {r['resumed']['earlier_seconds'] / 60:.0f} min, "
+        f"peak {r['resumed']['earlier_peak_rss_tree_mb']:,.0f} MB for the tree, sampled every 5 s) ran at an earlier "
+        "revision and was stopped once every shard was done; the rerun skipped the finished shards and did dedup, "
+        f"writing and publishing ({r['resumed']['resumed_seconds'] / 60:.1f} min, peak "
+        f"{r['resumed']['resumed_peak_rss_tree_mb']:,.0f} MB). The per-shard stages did not change between the two "
+        "revisions except that each task now runs in a fresh process, which can only lower their memory. Time "
+        "includes other work on the same 2 cores during the first part.",
+    ] if r.get("resumed") else []))
 
 
 if __name__ == "__main__":
