@@ -182,7 +182,7 @@ def render(r: dict) -> str:
     ] + ([
         "",
         f"This run was resumed: the first part (the per-shard stages, {r['resumed']['earlier_seconds'] / 60:.0f} min, "
-        f"peak {r['resumed']['earlier_peak_rss_tree_mb']:,.0f} MB for the tree, sampled every 5 s) ran at an earlier "
+        f"peak {r['resumed']['earlier_peak_rss_tree_mb']:,.0f} MB for the tree, sampled every 5 s over most of it) ran at an earlier "
         "revision and was stopped once every shard was done; the rerun skipped the finished shards and did dedup, "
         f"writing and publishing ({r['resumed']['resumed_seconds'] / 60:.1f} min, peak "
         f"{r['resumed']['resumed_peak_rss_tree_mb']:,.0f} MB). The per-shard stages did not change between the two "
