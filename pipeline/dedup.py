@@ -413,11 +413,3 @@ def find_repeated_lines(
     passage_keys = unique[passage_mask]
     passage_owner = [ids[int(o)] for o in owners[start[passage_mask]]]
     return template, passage_keys, passage_owner
-
-
-def flatten_lines(doc_line_keys: list[np.ndarray], doc_line_kinds: list[np.ndarray]):
-    """Per-document line arrays -> the flat (keys, kinds, doc_index) that `find_repeated_lines` takes."""
-    sizes = [len(k) for k in doc_line_keys]
-    keys = np.concatenate(doc_line_keys) if doc_line_keys else np.zeros(0, dtype=np.uint64)
-    kinds = np.concatenate(doc_line_kinds) if doc_line_kinds else np.zeros(0, dtype=np.uint8)
-    return keys.astype(np.uint64), kinds.astype(np.uint8), np.repeat(np.arange(len(sizes)), sizes)

@@ -69,7 +69,7 @@ from .language import language_stage
 from .readers import InputFile, discover, group_into_shards, read_file
 from .repair import repair_stage, spaces_stage
 from .stats import RunStats
-from .writer import ShardWriter, atomic_write_json, read_json, write_table
+from .writer import ShardWriter, atomic_write_json, read_json, write_table, write_tables
 
 log = logging.getLogger("pipeline")
 
@@ -445,6 +445,10 @@ def dedup_partition(plan: RunPlan, partition: int) -> str:
     return str(path)
 
 
+DECISIONS_SCHEMA = pa.schema([("id", pa.string()), ("keep", pa.bool_()), ("cluster", pa.string()),
+                              ("cluster_size", pa.int64()), ("reason", pa.string()), ("duplicate_of", pa.string())])
+
+
 def dedup_union(plan: RunPlan) -> dict:
     """Step 3b: union of exact groups and all partitions' edges; template lines and repeated passages."""
     done = plan.path("dedup.json")
@@ -466,9 +470,9 @@ def dedup_union(plan: RunPlan) -> dict:
     decisions = cluster_documents(table, sorted(set(edges)), config.dedup)
     # repeated lines over the documents kept by document-level dedup (this run's documents only)
     published = int(table.published.sum())
-    ids = table.ids[published:]
     template, passages, owners = (np.zeros(0, np.uint64), np.zeros(0, np.uint64), [])
     if config.boilerplate.template_min_docs > 0 or config.dedup.passages:
+        ids = table.ids[published:]
         kept_flags = np.fromiter((decisions[i].keep for i in ids), dtype=bool, count=len(ids))
         template, passages, owners = find_repeated_lines(
             *_flat_line_keys(plan), kept_flags, ids, max(2, config.boilerplate.template_min_docs)
@@ -485,7 +489,8 @@ def dedup_union(plan: RunPlan) -> dict:
             "cluster_size": [decisions[i].cluster_size for i in table.ids],
             "reason": [decisions[i].reason for i in table.ids],
             "duplicate_of": [decisions[i].duplicate_of for i in table.ids],
-        }
+        },
+        schema=DECISIONS_SCHEMA,
     )
     write_table(plan.path("dedup-decisions.parquet"), decision_table)
     write_table(
@@ -531,6 +536,12 @@ def _flat_line_keys(plan: RunPlan) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return np.concatenate(keys), np.concatenate(kinds), np.concatenate(doc_index)
 
 
+def read_ids(paths: list[Path]) -> pa.Array:
+    """The `id` column of these Parquet files, as one Arrow string array (no Python object per id)."""
+    columns = [pq.read_table(path, columns=["id"]).column("id").combine_chunks() for path in paths]
+    return pa.concat_arrays(columns) if columns else pa.array([], pa.string())
+
+
 @dataclass
 class LineCuts:
     template: set[int]
@@ -542,11 +553,8 @@ def _load_dedup(plan: RunPlan, kept_files: list[str] | None = None) -> tuple[dic
     row per document, too many to hold as Python objects in every writer) and the line cuts."""
     decisions_table = pq.read_table(plan.path("dedup-decisions.parquet"))
     if kept_files is not None:
-        wanted = pa.concat_arrays(
-            [pq.read_table(plan.path(name), columns=["id"]).column("id").combine_chunks() for name in kept_files]
-        ) if kept_files else pa.array([], pa.string())
-        all_ids = decisions_table.column("id").cast(pa.string())  # (null-typed when the run has no documents)
-        decisions_table = decisions_table.filter(pc.is_in(all_ids, value_set=wanted))
+        wanted = read_ids([plan.path(name) for name in kept_files])
+        decisions_table = decisions_table.filter(pc.is_in(decisions_table.column("id"), value_set=wanted))
     decisions = {}
     for row in decisions_table.to_pylist():
         decisions[row["id"]] = DocDecision(
@@ -696,25 +704,25 @@ def collect_stats(plan: RunPlan) -> RunStats:
 
 def _update_index(plan: RunPlan, kept_ids: pa.Array) -> None:
     """Persist signatures of the published documents so that later runs dedup against them. Streamed batch by
-    batch into one Parquet file (written under a temporary name, then renamed): the index holds a signature
-    per document of the corpus, which as one in-memory table cost 3 GB at 600,000 documents."""
+    batch into one Parquet file: the index holds a signature per document of the corpus, which as one
+    in-memory table cost 3 GB at 600,000 documents."""
     index_path = Path(plan.output, INDEX_DIR, "documents.parquet")
     sources: list[tuple[Path, bool]] = []  # (file, filter by kept_ids)
     if plan.mode == "incremental" and index_path.exists():
         sources.append((index_path, False))
     for result in _map_results(plan):
         sources.extend((plan.path(name), True) for name in result["signatures"])
-    index_path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = index_path.with_name(f".{index_path.name}.tmp-{os.getpid()}")
-    with pq.ParquetWriter(tmp, INDEX_SCHEMA, compression="zstd") as writer:
+
+    def tables():
         for path, filtered in sources:
             for batch in pq.ParquetFile(path).iter_batches(batch_size=20_000, columns=INDEX_SCHEMA.names):
                 table = pa.Table.from_batches([batch])
                 if filtered:
                     table = table.filter(pc.is_in(table.column("id"), value_set=kept_ids))
                 if table.num_rows:
-                    writer.write_table(table.cast(INDEX_SCHEMA))
-    os.replace(tmp, index_path)
+                    yield table.cast(INDEX_SCHEMA)
+
+    write_tables(index_path, INDEX_SCHEMA, tables())
 
 
 def publish(plan: RunPlan, keep_work: bool = False, report: bool | None = None) -> dict:
@@ -737,10 +745,7 @@ def publish(plan: RunPlan, keep_work: bool = False, report: bool | None = None) 
     new_shards = shards[len(previous.get("shards", [])) if plan.mode == "incremental" else 0 :]
     nothing_new = plan.mode == "incremental" and not plan.shards
     if not nothing_new:  # an unchanged nightly input leaves the index (and the report) as they are
-        kept_ids = pa.concat_arrays(
-            [pq.read_table(output / s["path"], columns=["id"]).column("id").combine_chunks() for s in new_shards]
-        ) if new_shards else pa.array([], pa.string())
-        _update_index(plan, kept_ids.cast(pa.string()))
+        _update_index(plan, read_ids([output / s["path"] for s in new_shards]))
     kept_rows = sum(s["rows"] for s in shards)
     rejected_rows = sum(s["rows"] for s in rejected)
     inputs = []

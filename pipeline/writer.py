@@ -176,11 +176,20 @@ class ShardWriter:
 
 def write_table(path: str | Path, table: pa.Table, config: OutputConfig | None = None) -> None:
     """One whole table to one Parquet file, atomically (for intermediate and index files)."""
+    write_tables(path, table.schema, [table], config)
+
+
+def write_tables(
+    path: str | Path, schema: pa.Schema, tables: Iterable[pa.Table], config: OutputConfig | None = None
+) -> None:
+    """Tables streamed one after the other into one Parquet file, atomically: memory stays at one table."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     compression = "zstd" if config is None or config.compression == "none" else config.compression
-    pq.write_table(table, tmp, compression=compression)
+    with pq.ParquetWriter(tmp, schema, compression=compression) as writer:
+        for table in tables:
+            writer.write_table(table)
     os.replace(tmp, path)
 
 

@@ -12,7 +12,6 @@ from pipeline.dedup import (
     cluster_documents,
     exact_hash,
     find_repeated_lines,
-    flatten_lines,
     jaccard_estimate,
     line_key,
     minhash_batch,
@@ -143,6 +142,13 @@ def test_partitioned_grouping_equals_single_pass():
     a = cluster_documents(table, split, config)
     b = cluster_documents(table, whole, config)
     assert {k: (v.keep, v.cluster) for k, v in a.items()} == {k: (v.keep, v.cluster) for k, v in b.items()}
+
+
+def flatten_lines(doc_line_keys: list[np.ndarray], doc_line_kinds: list[np.ndarray]):
+    """Per-document line arrays -> the flat (keys, kinds, doc_index) that `find_repeated_lines` takes."""
+    sizes = [len(k) for k in doc_line_keys]
+    return (np.concatenate(doc_line_keys).astype(np.uint64), np.concatenate(doc_line_kinds).astype(np.uint8),
+            np.repeat(np.arange(len(sizes)), sizes))
 
 
 def test_template_lines_and_passages():
