@@ -38,14 +38,60 @@ CJK_SAFE = ftfy.TextFixerConfig(
 )
 
 
-ASCII_FIXABLE = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f&]")
+# Characters no fix in CJK_SAFE can involve: printable ASCII except "&" (entities), CJK ideographs, kana,
+# Hangul, CJK and full-width punctuation, and the curly quotes, dashes and ellipsis of ordinary prose.
+# Mojibake always holds a character outside this set: in every single-byte encoding ftfy undoes, either
+# every UTF-8 lead byte or every continuation byte decodes to a Latin-1/Latin Extended/Greek/Cyrillic letter,
+# a symbol or box drawing, never to one of these (tests/test_repair.py checks it for every encoding).
+# ftfy spends most of its time in its per-line badness regex, so lines made only of these skip it.
+UNFIXABLE_LINE = re.compile(
+    "[\t\n\r\x20-\x25\x27-\x7e\u2013\u2014\u2018\u2019\u201c\u201d\u2026\u3000-\u303f"
+    "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\uff01-\uff5e]*"
+)
+
+
+def _fix_text(text: str) -> str:
+    """`ftfy.fix_text(text, CJK_SAFE)`, byte for byte, with ftfy called only on runs of lines it could change.
+
+    ftfy works line by line ("\n"-terminated segments); its one cross-line state is `unescape_html="auto"`
+    turning off for good at the first line holding "<", which is carried over here."""
+    if UNFIXABLE_LINE.fullmatch(text):
+        return text
+    out: list[str] = []
+    run: list[str] = []
+    run_after_lt = seen_lt = False
+
+    def flush() -> None:
+        if run:
+            config = CJK_SAFE._replace(unescape_html=False) if run_after_lt else CJK_SAFE
+            out.append(ftfy.fix_text("".join(run), config))
+            run.clear()
+
+    for line in _newline_segments(text):
+        if UNFIXABLE_LINE.fullmatch(line):
+            flush()
+            out.append(line)
+        else:
+            if not run:
+                run_after_lt = seen_lt
+            run.append(line)
+        seen_lt = seen_lt or "<" in line
+    flush()
+    return "".join(out)
+
+
+def _newline_segments(text: str) -> list[str]:
+    """Lines ending in "\n", as ftfy cuts them (str.splitlines would also cut at \r, \x0b, \u2028, ...)."""
+    parts = text.split("\n")
+    segments = [part + "\n" for part in parts[:-1]]
+    if parts[-1]:
+        segments.append(parts[-1])
+    return segments
 
 
 def repair_text(text: str) -> tuple[str, bool]:
     """Return (repaired text, whether anything changed)."""
-    if text.isascii() and not ASCII_FIXABLE.search(text):
-        return text, False  # mojibake needs non-ASCII characters (ASCII: only controls and entities to fix)
-    fixed = ftfy.fix_text(text, CJK_SAFE)
+    fixed = _fix_text(text)
     if fixed != text and fixed == text.translate(C1_AS_CP1252) and len(C1.findall(text)) == 1:
         # the only "fix" was reading one lone C1 control as Windows-1252 punctuation: a guess, not mojibake
         # (several of them, like „...“ pairs, are real Windows-1252 text and are fixed)

@@ -1,10 +1,20 @@
 from pathlib import Path
 
+import ftfy
 import pytest
 
 from pipeline.config import Config
 from pipeline.document import Document
-from pipeline.repair import repair_stage, repair_text, restore_spaces, spaces_stage, stripped_space_share
+from pipeline.repair import (
+    CJK_SAFE,
+    UNFIXABLE_LINE,
+    _fix_text,
+    repair_stage,
+    repair_text,
+    restore_spaces,
+    spaces_stage,
+    stripped_space_share,
+)
 
 from .conftest import SEEDS
 
@@ -17,6 +27,36 @@ def test_mojibake_is_fixed():
 def test_correct_cjk_text_is_never_changed():
     text = "中文，标点。ＡＢＣ全角字母 “引号” ｢括号｣ 半角ｶﾀｶﾅ"
     assert repair_text(text) == (text, False)
+
+
+def test_no_mojibake_is_made_only_of_lines_ftfy_may_skip():
+    """The line gate's premise: a non-ASCII character's UTF-8 bytes are a lead byte (0xC2-0xF4) and
+    continuation bytes (0x80-0xBF). In each encoding ftfy undoes, one of the two kinds never decodes to a
+    character of UNFIXABLE_LINE, so the mojibake of any text always holds a character outside the gate."""
+    from ftfy.chardata import CHARMAP_ENCODINGS
+
+    def gate_passes(encoding: str, byte_range: range) -> list[str]:
+        chars = (bytes([b]).decode(encoding, errors="replace") for b in byte_range)
+        return [c for c in chars if UNFIXABLE_LINE.fullmatch(c)]
+
+    for encoding in CHARMAP_ENCODINGS:
+        leads, continuations = gate_passes(encoding, range(0xC2, 0xF5)), gate_passes(encoding, range(0x80, 0xC0))
+        assert not leads or not continuations, (encoding, leads, continuations)
+
+
+@pytest.mark.parametrize("text", [
+    "plain English line\n“quoted” — and… more\n中文，标点。\n",
+    "ok line\nCafÃ© Ã  la carte\nanother ok line\nÃ©tÃ©\n日本語のテキスト",
+    "Fish &amp; chips\nCafÃ©\n",  # entities are unescaped when the text holds no "<"
+    "a <b> tag line\nFish &amp; chips\nCafÃ©\n",  # after a "<" line, ftfy stops unescaping for good
+    "Fish &amp; chips\na <b> tag\nmore &amp; more\n",
+    "windows\r\nline endings CafÃ©\r\nand\u2028separators æ—¥æœ¬\x0bvertical tab\n",
+    "control\x00chars\x1b[31m red\x1b[0m\nligature ﬁne\n\ufffd\ufffd replacement",
+    "",
+    "\n\n",
+])
+def test_line_gate_gives_ftfy_output_exactly(text: str):
+    assert _fix_text(text) == ftfy.fix_text(text, CJK_SAFE)
 
 
 def test_stage_records_signal():
