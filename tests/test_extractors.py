@@ -1,0 +1,106 @@
+"""The speed-ups inside pipeline.extractors must not change any result: each is checked against the code it
+replaces (readability-lxml 0.9's own `clean` and serialise-and-search block test, Counter-based agreement)."""
+
+from __future__ import annotations
+
+import gzip
+import random
+import re
+from collections import Counter
+
+import pytest
+
+from pipeline.dedup import tokens
+from pipeline.extractors import (
+    BigramSpace,
+    _holds_block,
+    _readability_clean,
+    _readability_document,
+    agreement,
+    extract_readability,
+)
+
+from .conftest import SHARED
+
+
+def readability_clean(text: str) -> str:  # readability-lxml 0.9, readability.readability.clean
+    text = re.sub(r"\s{255,}", " " * 255, text)
+    text = re.sub(r"\s*\n\s*", "\n", text)
+    text = re.sub(r"\t|[ \t]{2,}", " ", text)
+    return text.strip()
+
+
+def test_readability_clean_is_unchanged():
+    rng = random.Random(7)
+    alphabet = [" ", " ", "\t", "\n", "\r", "\xa0", "\u3000", "\x0b", "a", "b", "中"]
+    for _ in range(5000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 700)))
+        assert _readability_clean(text) == readability_clean(text), repr(text)
+
+
+MISUSED_DIVS = """<html><body>
+<div id="a">Plain text only <b>bold</b> <span>span</span></div>
+<div id="b"><div>nested</div></div>
+<div id="c"><span title="&lt;p&gt; in an attribute">x</span> and <a href="/x?a<p">link</a></div>
+<div id="d"><span><img src="x.png"></span></div>
+<div id="e"><o:p>Word markup</o:p> text <param name="p"></div>
+<div id="f"><span><picture></picture></span><u>under</u><i>it</i></div>
+<div id="g">before<br>after<ul><li>item</li></ul>tail text</div>
+<div id="h"><table><tr><td>cell</td></tr></table></div>
+</body></html>"""
+
+
+def serialised_block_test(element, with_self: bool) -> bool:  # readability-lxml 0.9's test
+    from lxml.etree import tostring, tounicode
+
+    block = re.compile(r"<(blockquote|dl|div|img|ol|p|pre|table|ul)", re.I)
+    if with_self:
+        return bool(block.search(tounicode(element, method="html")))
+    return bool(block.search(str(b"".join(tostring(child, encoding="utf-8") for child in element))))
+
+
+def benchmark_pages(limit: int) -> list[str]:
+    folder = SHARED / "eval-data" / "mozilla-readability-testpages"
+    pages = sorted(folder.glob("pages/*/source.html.gz"))[:limit] if folder.exists() else []
+    return [gzip.decompress(page.read_bytes()).decode("utf-8", "replace") for page in pages]
+
+
+@pytest.mark.parametrize("html", [MISUSED_DIVS, *benchmark_pages(15)])
+def test_block_test_by_tag_names_matches_readabilitys(html: str):
+    document = _readability_document()(html)
+    root = document._html(True)
+    checked = 0
+    for div in root.iter("div"):
+        assert _holds_block(div.iterdescendants()) == serialised_block_test(div, with_self=False)
+        for child in div:
+            if isinstance(child.tag, str):
+                assert _holds_block(child.iter()) == serialised_block_test(child, with_self=True)
+                checked += 1
+    assert checked or html is not MISUSED_DIVS
+
+
+def test_readability_still_turns_misused_divs_into_paragraphs():
+    text = extract_readability(MISUSED_DIVS.replace("Plain text only", "Plain text only, long enough " * 8))
+    assert "Plain text only, long enough" in text
+
+
+def counter_agreement(a: str, b: str) -> float:  # the Counter version the numpy one replaced
+    units_a, units_b = tokens(a), tokens(b)
+    grams_a, grams_b = Counter(zip(units_a, units_a[1:], strict=False)), Counter(zip(units_b, units_b[1:], strict=False))
+    if not grams_a or not grams_b:
+        return 0.0
+    overlap = sum(min(count, grams_b.get(key, 0)) for key, count in grams_a.items())
+    return 2 * overlap / (sum(grams_a.values()) + sum(grams_b.values()))
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    ("the cat sat on the mat the cat sat", "the cat sat on a mat"),
+    ("中文的文本中文的文本", "中文文本的中文"),
+    ("", "words here"),
+    ("one", "one"),
+    ("same same same same", "same same"),
+    ("Home News Sport\nThe article text follows here.", "The article text follows here. More text."),
+])
+def test_agreement_is_bigram_f1(a: str, b: str):
+    space = BigramSpace()
+    assert agreement(space.profile(a), space.profile(b)) == counter_agreement(a, b)
