@@ -104,3 +104,33 @@ def counter_agreement(a: str, b: str) -> float:  # the Counter version the numpy
 def test_agreement_is_bigram_f1(a: str, b: str):
     space = BigramSpace()
     assert agreement(space.profile(a), space.profile(b)) == counter_agreement(a, b)
+
+
+def test_readability_is_skipped_when_its_preview_is_clearly_worse():
+    from pipeline.extractors import combine
+
+    article = "The council met on Monday to discuss the budget for next year and agreed to repair the bridge. " * 4
+    page = "Home News Sport Weather Login\n" + article + "\nMore stories: football, weather, markets, travel"
+    partial = article[: len(article) // 2]
+    calls = []
+
+    def readability() -> str:
+        calls.append(1)
+        return article
+
+    # trafilatura disagrees with resiliparse; the preview is even further off: readability-lxml is not run
+    assert combine(partial, page, readability, readability_preview="Login Register") == partial and not calls
+    # the preview looks at least as good: readability-lxml runs and, being closer, wins
+    assert combine(partial, page, readability, readability_preview=article) == article and calls == [1]
+    # no preview (trafilatura's internals not captured): readability-lxml runs as before
+    assert combine(partial, page, readability) == article and calls == [1, 1]
+
+
+def test_trafilaturas_readability_summary_is_captured():
+    from pipeline.extractors import extract_trafilatura_with_preview
+
+    body = "".join(f"<p>{'The council met on Monday to discuss the budget. ' * 3} Paragraph {i}.</p>" for i in range(5))
+    text, preview = extract_trafilatura_with_preview(f"<html><body><nav>Home | News</nav><article>{body}</article>"
+                                                     "</body></html>")
+    assert "Paragraph 4." in text
+    assert preview is not None and "Paragraph 4." in preview
