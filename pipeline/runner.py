@@ -725,6 +725,16 @@ def _update_index(plan: RunPlan, kept_ids: pa.Array) -> None:
     write_tables(index_path, INDEX_SCHEMA, tables())
 
 
+def _add_counts(a: dict[str, int], b: dict[str, int]) -> dict[str, int]:
+    """Reason counts summed, by reason name (as RunStats orders them)."""
+    return {k: a.get(k, 0) + b.get(k, 0) for k in sorted({*a, *b})}
+
+
+def _add_span_counts(a: dict[str, dict], b: dict[str, dict]) -> dict[str, dict]:
+    zero = {"count": 0, "chars": 0}
+    return {k: {f: a.get(k, zero)[f] + b.get(k, zero)[f] for f in zero} for k in sorted({*a, *b})}
+
+
 def publish(plan: RunPlan, keep_work: bool = False, report: bool | None = None) -> dict:
     """Step 5: stats, dedup index and report, then the manifest (last, atomically); stale files removed."""
     config = plan.config_obj
@@ -756,6 +766,14 @@ def publish(plan: RunPlan, keep_work: bool = False, report: bool | None = None) 
             f = plan.files[i]
             inputs.append({"path": f["rel"], "bytes": f["size"], "sha256": f["sha256"], "shard": spec.key})
     run_key = Path(plan.work).name
+    this_run = {
+        "documents_kept": sum(s["rows"] for s in new_shards),
+        "documents_rejected": sum(s["rows"] for w in writes for s in w["rejected"]),
+        "rejected_by_reason": stats.rejected_by_reason(),
+        "spans_by_reason": {k: {"count": c, "chars": n} for k, (c, n) in stats.spans_by_reason().items()},
+    }
+    # the corpus-wide counts add up like the manifest's: an incremental run adds its own to the published ones
+    published = read_json(output / STATS) if plan.mode == "incremental" and (output / STATS).exists() else {}
     stats_doc = {
         "pipeline_version": __version__,
         "run_key": run_key,
@@ -765,8 +783,9 @@ def publish(plan: RunPlan, keep_work: bool = False, report: bool | None = None) 
         "inputs_skipped_unchanged": len(plan.skipped_files),
         "documents_kept": kept_rows,
         "documents_rejected": rejected_rows,
-        "rejected_by_reason": stats.rejected_by_reason(),
-        "spans_by_reason": {k: {"count": c, "chars": n} for k, (c, n) in stats.spans_by_reason().items()},
+        "rejected_by_reason": _add_counts(published.get("rejected_by_reason", {}), this_run["rejected_by_reason"]),
+        "spans_by_reason": _add_span_counts(published.get("spans_by_reason", {}), this_run["spans_by_reason"]),
+        "this_run": this_run,
         "stages": stats.to_dict(),
         "dedup": read_json(plan.path("dedup.json")),
     }

@@ -169,6 +169,12 @@ def test_incremental_run_skips_unchanged_input_and_dedups_against_published(tmp_
     assert copy["duplicate_of"] in {r["id"] for r in kept}
     assert any(r["source"] == "new_story.txt" for r in kept)
     assert sum(r["text"].count("Residents of Millbrook gathered") for r in kept) == 1
+    # stats add up over the whole published corpus, with this run's share beside them
+    stats = third.stats
+    assert sum(stats["rejected_by_reason"].values()) == stats["documents_rejected"] == len(rejected)
+    assert stats["documents_kept"] == len(kept)
+    assert stats["this_run"]["documents_rejected"] == sum(stats["this_run"]["rejected_by_reason"].values()) >= 1
+    assert stats["this_run"]["documents_kept"] == sum(r["source"].startswith("new_") for r in kept) == 1
 
 
 def test_seed_002_copies_are_kept_once(tmp_path):
