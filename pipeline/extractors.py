@@ -270,9 +270,20 @@ READABILITY_FAILED = 0.1  # an extractor returned less than a tenth of resilipar
 AGREEMENT_MIN = 0.7  # CJK pages: below this, readability and resiliparse disagree about the page's text
 TRAFILATURA_TRUSTED = 0.9  # other pages: trafilatura's text is taken unchecked when it agrees this well with resiliparse
 PREVIEW_MARGIN = 0.1  # readability is skipped when its preview agrees this much less with resiliparse than trafilatura
+
+
+def _any_case(tag: str) -> str:
+    return "".join(f"[{c}{c.upper()}]" for c in tag)
+
+
+# one literal "<" in front, and ASCII case classes instead of re.I: the regex engine then jumps from "<" to
+# "<" instead of testing every position (twice as fast, same matches on every benchmark page)
 SCRIPTS = re.compile(
-    r"<script\b[^>]*>.*?</script\s*>|<style\b[^>]*>.*?</style\s*>|<!--.*?-->|<svg\b[^>]*>.*?</svg\s*>",
-    re.S | re.I,
+    "<(?:" + "|".join(
+        [rf"{_any_case(tag)}\b[^>]*>.*?</{_any_case(tag)}\s*>" for tag in ("script", "style")]
+        + [r"!--.*?-->", rf"{_any_case('svg')}\b[^>]*>.*?</{_any_case('svg')}\s*>"]
+    ) + ")",
+    re.S,
 )
 
 
