@@ -20,7 +20,7 @@ _SPACES = re.compile(r"[ \t\u00a0\u3000]+")
 
 
 def _normalise_lines(text: str) -> str:
-    lines = (_SPACES.sub(" ", line).strip() for line in text.splitlines())
+    lines = (line.strip() for line in _SPACES.sub(" ", text).splitlines())  # (_SPACES holds no line break)
     return "\n".join(line for line in lines if line)
 
 
