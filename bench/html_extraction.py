@@ -103,6 +103,7 @@ def run_extractor(name: str, set_name: str, pages, cached: bool) -> tuple[dict[s
     return outputs, seconds
 
 
+TIMED = ("trafilatura_plain", "ours")  # the speed target compares these two
 DEFAULT_EXTRACTORS = ["trafilatura_plain", "ours", "trafilatura", "readability", "resiliparse", "justext"]
 
 
@@ -113,6 +114,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cached", action="store_true", help="reuse cached outputs (not for timing)")
     parser.add_argument("--reuse", default="", help="comma-separated extractors whose cached outputs (and times "
                         "from their last run) are reused; the others run now")
+    parser.add_argument("--repeat", type=int, default=2, help="time trafilatura_plain and ours this many times "
+                        "(alternately, after the other extractors) and keep the fastest: the ratio is the target")
     args = parser.parse_args(argv)
     names = [n for n in args.extractors.split(",") if n]
     results: dict = {"machine": machine(), "revision": git_revision(), "date": time.strftime("%Y-%m-%d"),
@@ -132,6 +135,17 @@ def main(argv: list[str] | None = None) -> int:
             results["sets"][set_name][name] = score
             print(f"{set_name:<28} {name:<20} F1 {score['f1']:.4f}  P {score['precision']:.3f}  "
                   f"R {score['recall']:.3f}  {score['pages_per_s']:.1f} pages/s", flush=True)
+        timed = [n for n in TIMED if n in names and not (args.cached or n in args.reuse.split(","))]
+        for _ in range(args.repeat - 1):
+            for name in timed:
+                outputs, seconds = run_extractor(name, set_name, pages, False)
+                score = results["sets"][set_name][name]
+                if score_set(pages, outputs)["f1"] != score["f1"]:
+                    raise RuntimeError(f"{name} gave different output on a second run of {set_name}")
+                if seconds < score["seconds"]:
+                    score.update(seconds=seconds, pages_per_s=len(pages) / seconds)
+                print(f"{set_name:<28} {name:<20} again: {len(pages) / seconds:.1f} pages/s", flush=True)
+        results["repeat"] = args.repeat
     if not results["sets"]:
         print("no eval data found; nothing written")
         return 0
@@ -167,7 +181,9 @@ def render(results: dict, names: list[str]) -> str:
         lines.append(f"| {set_name} | {pages} | " + " | ".join(cells) + " |")
     lines.append("| **mean** | | " + " | ".join(
         f"{sum(v) / len(v):.3f}" if v else "" for v in averages.values()) + " |")
-    lines += ["", "Speed (pages/s) and time relative to plain trafilatura in the same run:", ""]
+    repeat = results.get("repeat", 1)
+    best_of = f" (trafilatura_plain and ours: fastest of {repeat} runs, run alternately)" if repeat > 1 else ""
+    lines += ["", f"Speed (pages/s) and time relative to plain trafilatura in the same run{best_of}:", ""]
     lines += [header.replace("| pages |", "| |"), "|" + "---|" * (len(names) + 2)]
     for set_name, per in results["sets"].items():
         base = per.get("trafilatura_plain", {}).get("seconds") or 0
