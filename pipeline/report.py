@@ -17,6 +17,8 @@ import pyarrow.parquet as pq
 
 EXAMPLES_PER_REASON = 3
 TOP_LINES = 20
+REPORT_BATCH_ROWS = 10_000
+MAX_COUNTED_LINES = 200_000
 
 
 def _svg(fig) -> str:
@@ -72,15 +74,17 @@ def _funnel(stats: dict) -> str:
     return _svg(fig)
 
 
-def _histogram(before: list[int], after: list[int]) -> str:
+def _histogram(before, after) -> str:
+    """Length histograms of two integer arrays (numpy), on a log scale."""
     import numpy as np
 
     fig, ax = _figure(7.0, 3.0)
-    values = [v for v in before + after if v > 0]
-    if values:
-        bins = np.logspace(0, np.log10(max(values) + 1), 30)
-        ax.hist([v for v in before if v > 0], bins=bins, alpha=0.6, label="decoded input (all documents)")
-        ax.hist([v for v in after if v > 0], bins=bins, alpha=0.6, label="kept text")
+    before, after = np.asarray(before), np.asarray(after)
+    before, after = before[before > 0], after[after > 0]
+    if before.size or after.size:
+        bins = np.logspace(0, np.log10(max(before.max(initial=0), after.max(initial=0)) + 1), 30)
+        ax.hist(before, bins=bins, alpha=0.6, label="decoded input (all documents)")
+        ax.hist(after, bins=bins, alpha=0.6, label="kept text")
         ax.set_xscale("log")
         ax.legend()
     ax.set_xlabel("characters per document")
@@ -89,35 +93,54 @@ def _histogram(before: list[int], after: list[int]) -> str:
     return _svg(fig)
 
 
-def _read_rows(output: Path, entries: list[dict], columns: list[str]) -> list[dict]:
-    rows: list[dict] = []
+def _batches(output: Path, entries: list[dict], columns: list[str]):
+    """Record batches of the listed Parquet files: the report reads a corpus batch by batch (as Python rows,
+    600,000 documents with their cut spans took 2.5 GB)."""
     for entry in entries:
         path = output / entry["path"]
         if path.exists():
-            rows.extend(pq.read_table(path, columns=columns).to_pylist())
-    return rows
+            yield from pq.ParquetFile(path).iter_batches(batch_size=REPORT_BATCH_ROWS, columns=columns)
+
+
+def _prune(counter: Counter) -> None:
+    """Keep a line counter bounded on big corpora: past MAX_COUNTED_LINES distinct lines, only the most
+    frequent half is kept. Frequent boilerplate recurs in every batch, so the top lines survive."""
+    if len(counter) > MAX_COUNTED_LINES:
+        kept = counter.most_common(MAX_COUNTED_LINES // 2)
+        counter.clear()
+        counter.update(dict(kept))
 
 
 def report_data(output: Path, manifest: dict | None = None) -> dict:
     """Everything the page shows, as plain data (also embedded in the page)."""
+    import numpy as np
+
     stats = json.loads((output / "stats.json").read_text())
     if manifest is None:
         manifest = json.loads((output / "manifest.json").read_text())
-    kept = _read_rows(output, manifest["shards"], ["source", "chars", "input_chars", "lang", "cluster_size",
-                                                   "dup_cluster", "cut_spans"])
-    rejected = _read_rows(output, manifest["rejected"], ["source", "reason", "input_chars", "detail"])
+    languages: Counter = Counter()
+    clusters: Counter = Counter()
     boiler_lines: Counter = Counter()
     examples: dict[str, list[dict]] = {}
-    for row in kept:
-        for span in row["cut_spans"] or []:
-            if span["stage"] in ("extract", "boilerplate", "dedup"):
-                for line in span["text"].splitlines():
-                    if line.strip():
-                        boiler_lines[line.strip()[:120]] += 1
-            bucket = examples.setdefault(span["reason"], [])
-            if len(bucket) < EXAMPLES_PER_REASON:
-                bucket.append({"source": row["source"], "text": span["text"]})
-    clusters = Counter(row["cluster_size"] for row in kept if row["cluster_size"] and row["cluster_size"] > 1)
+    before: list[np.ndarray] = []
+    after: list[np.ndarray] = []
+    columns = ["source", "chars", "input_chars", "lang", "cluster_size", "cut_spans"]
+    for batch in _batches(output, manifest["shards"], columns):
+        after.append(batch.column("chars").to_numpy(zero_copy_only=False).astype(np.int64))
+        before.append(batch.column("input_chars").fill_null(0).to_numpy(zero_copy_only=False).astype(np.int64))
+        languages.update(lang or "unknown" for lang in batch.column("lang").to_pylist())
+        clusters.update(size for size in batch.column("cluster_size").to_pylist() if size and size > 1)
+        for source, spans in zip(batch.column("source").to_pylist(), batch.column("cut_spans").to_pylist(),
+                                 strict=True):
+            for span in spans or []:
+                if span["stage"] in ("extract", "boilerplate", "dedup"):
+                    boiler_lines.update(line.strip()[:120] for line in span["text"].splitlines() if line.strip())
+                bucket = examples.setdefault(span["reason"], [])
+                if len(bucket) < EXAMPLES_PER_REASON:
+                    bucket.append({"source": source, "text": span["text"]})
+        _prune(boiler_lines)
+    for batch in _batches(output, manifest["rejected"], ["input_chars"]):
+        before.append(batch.column("input_chars").fill_null(0).to_numpy(zero_copy_only=False).astype(np.int64))
     return {
         "documents_kept": stats["documents_kept"],
         "documents_rejected": stats["documents_rejected"],
@@ -125,10 +148,10 @@ def report_data(output: Path, manifest: dict | None = None) -> dict:
         "spans_by_reason": stats["spans_by_reason"],
         "stages": {name: {"docs_in": s["docs_in"], "docs_out": s["docs_out"], "chars_out": s["chars_out"]}
                    for name, s in stats["stages"].items()},
-        "kept_by_language": dict(Counter(row["lang"] or "unknown" for row in kept).most_common()),
+        "kept_by_language": dict(languages.most_common()),
         "inputs": len(manifest["inputs"]),
-        "length_before": sorted(row["input_chars"] or 0 for row in kept + rejected),
-        "length_after": sorted(row["chars"] for row in kept),
+        "length_before": np.sort(np.concatenate(before)) if before else np.zeros(0, np.int64),
+        "length_after": np.sort(np.concatenate(after)) if after else np.zeros(0, np.int64),
         "top_boilerplate_lines": boiler_lines.most_common(TOP_LINES),
         "duplicate_cluster_sizes": dict(sorted(clusters.items())),
         "span_examples": dict(sorted(examples.items())),
