@@ -7,6 +7,7 @@ Outputs are plain text with one block per line, so that every downstream rule se
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable
 from functools import lru_cache
 
@@ -68,7 +69,7 @@ def extract_trafilatura(html: str, url: str | None = None) -> str:
     return _normalise_lines(text or "")
 
 
-_readability_summaries: list = []
+_captured = threading.local()  # per thread: the readability summaries of the trafilatura call under way
 
 
 @lru_cache(maxsize=1)
@@ -84,7 +85,8 @@ def _watch_trafilatura_readability() -> None:
 
     def keep_summary(tree):
         summary = original(tree)
-        _readability_summaries.append(summary)
+        if getattr(_captured, "summaries", None) is not None:
+            _captured.summaries.append(summary)
         return summary
 
     external.try_readability = keep_summary
@@ -93,12 +95,12 @@ def _watch_trafilatura_readability() -> None:
 def extract_trafilatura_with_preview(html: str, url: str | None = None) -> tuple[str, str | None]:
     """Full trafilatura's text, and the text of its internal readability summary (None if not captured)."""
     _watch_trafilatura_readability()
-    _readability_summaries.clear()
+    _captured.summaries = []
     try:
         text = extract_trafilatura(html, url)
-        preview = element_to_text(_readability_summaries[0]) if _readability_summaries else None
+        preview = element_to_text(_captured.summaries[0]) if _captured.summaries else None
     finally:
-        _readability_summaries.clear()
+        _captured.summaries = None
     return text, preview
 
 
