@@ -81,3 +81,15 @@ def test_report_renders_in_headless_chromium(finished_run):
     shot = subprocess.run([chromium, *flags, "--window-size=1200,3000", f"--screenshot={screenshot}", url],
                           capture_output=True, text=True, timeout=120)
     assert screenshot.exists() and screenshot.stat().st_size > 10_000, shot.stderr[-2000:]
+
+
+def test_boilerplate_line_counts_stay_bounded(monkeypatch):
+    from collections import Counter
+
+    from pipeline import report
+
+    monkeypatch.setattr(report, "MAX_COUNTED_LINES", 10)
+    counter = Counter({f"rare line {i}": 1 for i in range(20)})
+    counter.update({"Home | News | Sport": 50, "Copyright 2024": 40})
+    report._prune(counter)
+    assert len(counter) == 5 and counter.most_common(2) == [("Home | News | Sport", 50), ("Copyright 2024", 40)]
