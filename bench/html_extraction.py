@@ -104,7 +104,7 @@ def run_extractor(name: str, set_name: str, pages, cached: bool) -> tuple[dict[s
 
 
 TIMED = ("trafilatura_plain", "ours")  # the speed target compares these two
-DEFAULT_EXTRACTORS = ["trafilatura_plain", "ours", "trafilatura", "readability", "resiliparse", "justext"]
+DEFAULT_EXTRACTORS = ["trafilatura_plain", "ours", "trafilatura", "trafilatura_fast", "readability", "resiliparse", "justext"]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -238,6 +238,7 @@ class SignatureTable:
     bands: np.ndarray  # n x bands uint64
     minhash: np.ndarray  # n x num_perm uint32
     published: np.ndarray  # bool: already in an earlier published run (always kept)
+    band_ids: list[int] | None = None  # the band held in each column of `bands` (None: all bands, in order)
 
     def __len__(self) -> int:
         return len(self.chars)
@@ -253,8 +254,11 @@ def band_partition_edges(table: SignatureTable, partition: int, config: DedupCon
     if n < 2:
         return []
     found: list[np.ndarray] = []
-    for b in (b for b in range(config.bands) if b % config.band_partitions == partition):
-        column = table.bands[:, b]
+    band_ids = table.band_ids if table.band_ids is not None else list(range(config.bands))
+    for position, b in enumerate(band_ids):
+        if b % config.band_partitions != partition:
+            continue
+        column = table.bands[:, position]
         order = np.lexsort((np.arange(n), column))  # by band hash, then document order
         hashes = column[order]
         same_as_previous = np.concatenate(([False], hashes[1:] == hashes[:-1]))
