@@ -253,7 +253,9 @@ def band_partition_edges(table: SignatureTable, partition: int, config: DedupCon
     n = len(table)
     if n < 2:
         return []
-    found: list[np.ndarray] = []
+    # a candidate pair is one int64 key, later * n + earlier (sorted keys = pairs sorted by later, then earlier),
+    # merged band by band: the pairs of all bands as rows took hundreds of MB on 600,000 documents
+    parts: list[np.ndarray] = []
     band_ids = table.band_ids if table.band_ids is not None else list(range(config.bands))
     for position, b in enumerate(band_ids):
         if b % config.band_partitions != partition:
@@ -267,20 +269,19 @@ def band_partition_edges(table: SignatureTable, partition: int, config: DedupCon
         # index (in `order`) where each bucket starts, for every position
         starts = np.maximum.accumulate(np.where(~same_as_previous, np.arange(n), 0))
         members = np.flatnonzero(same_as_previous)
-        later = order[members]
-        for earlier in (order[starts[members]], order[members - 1]):
-            pairs = np.stack((later, earlier), axis=1)
-            found.append(pairs)
-    if not found:
-        return []
-    pairs = np.unique(np.concatenate(found), axis=0)
-    pairs = pairs[pairs[:, 0] != pairs[:, 1]]
-    verified = np.zeros(len(pairs), dtype=bool)
-    for start in range(0, len(pairs), 65536):  # bounded memory for huge candidate sets
-        chunk = pairs[start : start + 65536]
-        same = (table.minhash[chunk[:, 0]] == table.minhash[chunk[:, 1]]).mean(axis=1)
+        later = order[members].astype(np.int64)
+        band_keys = np.concatenate((later * n + order[starts[members]], later * n + order[members - 1]))
+        parts.append(np.unique(band_keys))
+    keys = np.unique(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
+    later, earlier = keys // n, keys % n
+    keep = later != earlier
+    later, earlier = later[keep], earlier[keep]
+    verified = np.zeros(len(later), dtype=bool)
+    for start in range(0, len(later), 65536):  # bounded memory for huge candidate sets
+        a, b = later[start : start + 65536], earlier[start : start + 65536]
+        same = (table.minhash[a] == table.minhash[b]).mean(axis=1)
         verified[start : start + 65536] = same >= config.threshold
-    return [(int(a), int(b)) for a, b in pairs[verified]]
+    return [(int(a), int(b)) for a, b in zip(later[verified], earlier[verified], strict=True)]
 
 
 class UnionFind:

@@ -168,3 +168,30 @@ def test_template_lines_and_passages():
     kinds3 = [np.array([LINE_TEMPLATE] * 3, dtype=np.uint8)] + kinds[1:3]
     template, _, _ = find_repeated_lines(*flatten_lines(twice, kinds3), [True] * 3, list("abc"), 4)
     assert len(template) == 0
+
+
+def test_band_partition_edges_match_a_plain_python_reading():
+    """Candidate pairs per bucket: each member with the bucket's first and with its predecessor; verified on
+    the full signature; sorted by (later, earlier). Checked against the NumPy version on colliding bands."""
+    from collections import defaultdict
+
+    config = DedupConfig()
+    rng = np.random.default_rng(3)
+    n = 3000
+    minhash = rng.integers(0, 3, size=(n, config.num_perm), dtype=np.uint32)
+    bands = rng.integers(0, 40, size=(n, config.bands)).astype(np.uint64)
+    table = SignatureTable([str(i) for i in range(n)], np.arange(n), [b""] * n, bands, minhash, np.zeros(n, bool))
+    for partition in range(config.band_partitions):
+        candidates = set()
+        for b in range(config.bands):
+            if b % config.band_partitions != partition:
+                continue
+            buckets = defaultdict(list)
+            for doc in range(n):
+                buckets[int(bands[doc, b])].append(doc)
+            for members in buckets.values():
+                for i in range(1, len(members)):
+                    candidates.update({(members[i], members[0]), (members[i], members[i - 1])})
+        expected = sorted((a, b) for a, b in candidates
+                          if (minhash[a] == minhash[b]).mean() >= config.threshold)
+        assert band_partition_edges(table, partition, config) == expected
