@@ -119,9 +119,9 @@ def test_readability_is_skipped_when_its_preview_is_clearly_worse():
         return article
 
     # trafilatura disagrees with resiliparse; the preview is even further off: readability-lxml is not run
-    assert combine(partial, page, readability, readability_preview="Login Register") == partial and not calls
+    assert combine(partial, page, readability, readability_preview=lambda: "Login Register") == partial and not calls
     # the preview looks at least as good: readability-lxml runs and, being closer, wins
-    assert combine(partial, page, readability, readability_preview=article) == article and calls == [1]
+    assert combine(partial, page, readability, readability_preview=lambda: article) == article and calls == [1]
     # no preview (trafilatura's internals not captured): readability-lxml runs as before
     assert combine(partial, page, readability) == article and calls == [1, 1]
 
@@ -130,7 +130,8 @@ def test_trafilaturas_readability_summary_is_captured():
     from pipeline.extractors import extract_trafilatura_with_preview
 
     body = "".join(f"<p>{'The council met on Monday to discuss the budget. ' * 3} Paragraph {i}.</p>" for i in range(5))
-    text, preview = extract_trafilatura_with_preview(f"<html><body><nav>Home | News</nav><article>{body}</article>"
-                                                     "</body></html>")
+    page = f"<html><body><nav>Home | News</nav><article>{body}</article></body></html>"
+    text, summary_text = extract_trafilatura_with_preview(page)
     assert "Paragraph 4." in text
+    preview = summary_text()
     assert preview is not None and "Paragraph 4." in preview
