@@ -102,6 +102,13 @@ def _batches(output: Path, entries: list[dict], columns: list[str]):
             yield from pq.ParquetFile(path).iter_batches(batch_size=REPORT_BATCH_ROWS, columns=columns)
 
 
+def _lengths(batch, column: str):
+    """A length column of a record batch as int64 numpy (missing lengths count as 0, as before)."""
+    import numpy as np
+
+    return batch.column(column).fill_null(0).to_numpy(zero_copy_only=False).astype(np.int64)
+
+
 def _prune(counter: Counter) -> None:
     """Keep a line counter bounded on big corpora: past MAX_COUNTED_LINES distinct lines, only the most
     frequent half is kept. Frequent boilerplate recurs in every batch, so the top lines survive."""
@@ -126,8 +133,8 @@ def report_data(output: Path, manifest: dict | None = None) -> dict:
     after: list[np.ndarray] = []
     columns = ["source", "chars", "input_chars", "lang", "cluster_size", "cut_spans"]
     for batch in _batches(output, manifest["shards"], columns):
-        after.append(batch.column("chars").to_numpy(zero_copy_only=False).astype(np.int64))
-        before.append(batch.column("input_chars").fill_null(0).to_numpy(zero_copy_only=False).astype(np.int64))
+        after.append(_lengths(batch, "chars"))
+        before.append(_lengths(batch, "input_chars"))
         languages.update(lang or "unknown" for lang in batch.column("lang").to_pylist())
         clusters.update(size for size in batch.column("cluster_size").to_pylist() if size and size > 1)
         for source, spans in zip(batch.column("source").to_pylist(), batch.column("cut_spans").to_pylist(),
@@ -140,7 +147,7 @@ def report_data(output: Path, manifest: dict | None = None) -> dict:
                     bucket.append({"source": source, "text": span["text"]})
         _prune(boiler_lines)
     for batch in _batches(output, manifest["rejected"], ["input_chars"]):
-        before.append(batch.column("input_chars").fill_null(0).to_numpy(zero_copy_only=False).astype(np.int64))
+        before.append(_lengths(batch, "input_chars"))
     return {
         "documents_kept": stats["documents_kept"],
         "documents_rejected": stats["documents_rejected"],
