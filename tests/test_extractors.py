@@ -135,3 +135,23 @@ def test_trafilaturas_readability_summary_is_captured():
     assert "Paragraph 4." in text
     preview = summary_text()
     assert preview is not None and "Paragraph 4." in preview
+
+
+def test_pages_without_an_html_tag_up_front_are_still_extracted():
+    from pipeline.extractors import as_html_document, extract_trafilatura
+
+    body = "".join(f"<p>{'The council met on Monday to discuss the budget. ' * 3} Paragraph {i}.</p>" for i in range(5))
+    # a wrapper element and no <head>: trafilatura alone parses one child and calls the page "not HTML"
+    page = f'<text id="http://example.org/news/1">\n<body><div>{body}</div></body></text>'
+    assert "Paragraph 4." in extract_trafilatura(page)
+    assert as_html_document(page).startswith("<html>")
+    full = "<!DOCTYPE html><html><body></body></html>"
+    assert as_html_document(full) == full
+
+
+def test_a_closing_script_tag_ends_at_its_first_angle_bracket():
+    from pipeline.extractors import strip_scripts
+
+    # "</script" then a newline and a comment: an HTML5 parser ends the script at the first ">"
+    page = "<script src='a.js'></script\n<!-- plugin -->\n<p>Kept text</p><script>x()</script>"
+    assert "Kept text" in strip_scripts(page)
