@@ -179,7 +179,9 @@ def classify_line(line: str) -> Reason | None:
         FOOTER.search(stripped)
         and short_enough
         and not (
-            len(stripped) > 60
+            # a sentence that merely mentions "powered by" or a privacy policy is prose ("And its test suite,
+            # powered by Mocha and Chai:"); only copyright/ICP marks make a sentence a footer
+            (len(stripped) > 60 or (not cjk and words >= 8))
             and SENTENCE_END.search(stripped)
             and not re.search(r"©|ICP|备案|版权|rights reserved", stripped, re.I)
         )

@@ -35,6 +35,16 @@ def test_single_line_rules():
     assert classify_line(ZH_ARTICLE.strip()) is None
 
 
+def test_footer_words_inside_a_sentence_are_prose():
+    assert classify_line("Powered by WordPress") == Reason.FOOTER
+    assert classify_line("Privacy Policy | Terms of Use") == Reason.FOOTER
+    # "powered by" / "privacy policy" inside a sentence of eight words or more: prose
+    assert classify_line("The new search page, powered by the open source engine:") is None
+    assert classify_line("Read how we handle your data in our privacy policy.") is None
+    # a copyright mark makes even a sentence a footer
+    assert classify_line("Copyright 2019 Example News Now. All rights reserved.") == Reason.FOOTER
+
+
 def test_menu_run_of_short_lines_is_cut_but_headings_stay():
     text = "Home\nNews\nSport\nWeather\n\nBridge repairs approved\n\n" + ARTICLE
     out = clean_lines(text)
