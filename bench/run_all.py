@@ -35,7 +35,7 @@ def assemble() -> Path:
         "machines are noisy, so absolute numbers move between runs.",
         "",
         f"- assembled: {time.strftime('%Y-%m-%d')}, revision {git_revision()}",
-        f"- machine: {m.get('cpu', '?')}, {m.get('cpus')} cores, {m.get('memory_gb', '?')} GB, {m['platform']}, "
+        f"- machine (assembly; each section names the machine it was measured on): {m.get('cpu', '?')}, {m.get('cpus')} cores, {m.get('memory_gb', '?')} GB, {m['platform']}, "
         f"Python {m['python']}",
         "- versions: " + ", ".join(f"{k} {val}" for k, val in v.items()),
         "",
@@ -46,7 +46,9 @@ def assemble() -> Path:
             data = json.loads((RESULTS / f"{name}.json").read_text())
             lines.append(md.read_text().rstrip())
             lines.append("")
-            lines.append(f"_Measured {data.get('date', '?')} at revision {data.get('revision', '?')}._")
+            where = data.get("machine") or {}
+            on = f" on {where.get('cpu', '?')}, {where.get('cpus', '?')} cores" if where else ""
+            lines.append(f"_Measured {data.get('date', '?')} at revision {data.get('revision', '?')}{on}._")
             lines.append("")
     path = ROOT / "BENCHMARKS.md"
     path.write_text("\n".join(lines).rstrip() + "\n")
