@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import HTML_SETS, WORK, f1, precision_recall, snippet_counts  # noqa: E402
+from bench.common import HTML_SETS, f1, precision_recall, snippet_counts  # noqa: E402
 
 
 def page_score(text: str, page) -> tuple[float, float]:
@@ -33,6 +33,7 @@ def aggregate(pages, texts: dict[str, str]) -> float:
 
 
 def main() -> int:
+    from bench.html_extraction import cache_path
     from pipeline.extractors import combine, combine_readability_first
     from pipeline.language import cjk_share
 
@@ -49,8 +50,7 @@ def main() -> int:
             continue
         outputs = {}
         for n in names:
-            cache = WORK / "html" / n / f"{set_name}.json"
-            outputs[n] = json.loads(cache.read_text())["outputs"]
+            outputs[n] = json.loads(cache_path(n, set_name).read_text())["outputs"]
         oracle, chosen, losses = {}, {}, []
         for page in pages:
             candidates = {n: outputs[n].get(page.name, "") for n in names}

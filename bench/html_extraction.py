@@ -83,8 +83,19 @@ def score_set(pages, outputs: dict[str, str]) -> dict:
     return {"precision": precision, "recall": recall, "f1": f1(precision, recall), "pages": len(pages)}
 
 
+def cache_path(name: str, set_name: str) -> Path:
+    """Where an extractor's outputs and time on one set are kept (read by --cached/--reuse and the studies)."""
+    return WORK / "html" / name / f"{set_name}.json"
+
+
+def write_cache(name: str, set_name: str, outputs: dict[str, str], seconds: float) -> None:
+    cache = cache_path(name, set_name)
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    cache.write_text(json.dumps({"outputs": outputs, "seconds": seconds}, ensure_ascii=False))
+
+
 def run_extractor(name: str, set_name: str, pages, cached: bool) -> tuple[dict[str, str], float]:
-    cache = WORK / "html" / name / f"{set_name}.json"
+    cache = cache_path(name, set_name)
     if cached and cache.exists():
         data = json.loads(cache.read_text())
         return data["outputs"], data["seconds"]
@@ -98,8 +109,7 @@ def run_extractor(name: str, set_name: str, pages, cached: bool) -> tuple[dict[s
             print(f"  {name} failed on {set_name}/{page.name}: {exc}", file=sys.stderr)
             outputs[page.name] = ""
     seconds = time.perf_counter() - started
-    cache.parent.mkdir(parents=True, exist_ok=True)
-    cache.write_text(json.dumps({"outputs": outputs, "seconds": seconds}, ensure_ascii=False))
+    write_cache(name, set_name, outputs, seconds)
     return outputs, seconds
 
 
@@ -144,8 +154,7 @@ def main(argv: list[str] | None = None) -> int:
                     raise RuntimeError(f"{name} gave different output on a second run of {set_name}")
                 if seconds < score["seconds"]:
                     score.update(seconds=seconds, pages_per_s=len(pages) / seconds)
-                cache = WORK / "html" / name / f"{set_name}.json"  # --reuse later reads the fastest time too
-                cache.write_text(json.dumps({"outputs": outputs, "seconds": score["seconds"]}, ensure_ascii=False))
+                write_cache(name, set_name, outputs, score["seconds"])  # --reuse later reads the fastest time too
                 print(f"{set_name:<28} {name:<20} again: {len(pages) / seconds:.1f} pages/s", flush=True)
         results["repeat"] = args.repeat
     if not results["sets"]:

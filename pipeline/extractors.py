@@ -69,13 +69,18 @@ def as_html_document(html: str) -> str:
     return html if "html" in html[:50].lower() else "<html>" + html
 
 
-def extract_trafilatura(html: str, url: str | None = None) -> str:
+def _trafilatura_text(html: str, url: str | None, **options) -> str:
+    """trafilatura's main text with our settings (tables in, comments out, no deduplication: dedup is a
+    corpus stage), one block per line; `options` picks the variant."""
     import trafilatura
 
-    text = trafilatura.extract(
-        as_html_document(html), url=url, include_comments=False, include_tables=True, deduplicate=False, favor_recall=False
-    )
+    text = trafilatura.extract(as_html_document(html), url=url, include_comments=False, include_tables=True,
+                               deduplicate=False, **options)
     return _normalise_lines(text or "")
+
+
+def extract_trafilatura(html: str, url: str | None = None) -> str:
+    return _trafilatura_text(html, url, favor_recall=False)
 
 
 _captured = threading.local()  # per thread: the readability summaries of the trafilatura call under way
@@ -116,22 +121,11 @@ def extract_trafilatura_with_preview(html: str, url: str | None = None) -> tuple
 
 def extract_trafilatura_fast(html: str, url: str | None = None) -> str:
     """trafilatura without its internal fallback extractors (readability/justext copies): ~2x faster."""
-    import trafilatura
-
-    text = trafilatura.extract(
-        as_html_document(html), url=url, include_comments=False, include_tables=True, deduplicate=False, fast=True
-    )
-    return _normalise_lines(text or "")
+    return _trafilatura_text(html, url, fast=True)
 
 
 def extract_trafilatura_recall(html: str, url: str | None = None) -> str:
-    import trafilatura
-
-    text = trafilatura.extract(
-        as_html_document(html), url=url, include_comments=False, include_tables=True, deduplicate=False,
-        favor_recall=True
-    )
-    return _normalise_lines(text or "")
+    return _trafilatura_text(html, url, favor_recall=True)
 
 
 @lru_cache(maxsize=1)
