@@ -37,6 +37,7 @@ FOOTER = re.compile(
     r"增值电信业务经营许可证|互联网新闻信息服务许可证|网络文化经营许可证)",
     re.IGNORECASE,
 )
+FOOTER_LOWER = re.compile(FOOTER.pattern.lower())  # for lowercased text (see footer_candidate_lines)
 BYLINE = re.compile(
     r"^(\(?[\w .]{1,30}\)?\s*)?(updated|published|posted|last modified|source|author|by|editor|发布时间|"
     r"更新时间|时间|来源|作者|编辑|责任编辑|记者|稿源|发布日期|日期|浏览次数|阅读|点击)\s*[:：]",
@@ -512,6 +513,27 @@ def extract_main_text(html: str, url: str | None, config: Config) -> str:
     return call_with_timeout(extract_main_text_unbounded, (html, url, name), config.boilerplate.extract_timeout_s)
 
 
+def footer_candidate_lines(text: str) -> list[tuple[int, int]]:
+    """(start, end) of the lines a FOOTER match touches, in order: one regex pass over the text instead of one
+    search per line. The pass runs on the lowercased text with a lowercase pattern: without IGNORECASE, the
+    regex engine skips to the characters that can start a match, 6x faster (the per-line loop was a tenth of
+    the HTML stage's own time). Callers confirm each line with FOOTER itself."""
+    lowered = text.lower()
+    # lower() keeps offsets unless a character lowercases to several (Turkish dotted I): then scan the original
+    matches = FOOTER_LOWER.finditer(lowered) if len(lowered) == len(text) else FOOTER.finditer(text)
+    lines: dict[tuple[int, int], None] = {}
+    for match in matches:
+        start = text.rfind("\n", 0, match.start()) + 1
+        while True:
+            end = text.find("\n", start)
+            end = len(text) if end < 0 else end
+            lines[(start, end)] = None
+            if end >= match.end() or end == len(text):
+                break
+            start = end + 1
+    return list(lines)
+
+
 def html_extract_stage(doc: Document, config: Config) -> Document:
     """Stage: HTML -> main text (other documents pass through)."""
     if doc.content_type != "html":
@@ -539,7 +561,7 @@ def html_extract_stage(doc: Document, config: Config) -> Document:
     if config.boilerplate.line_rules:
         # extractors keep copyright/ICP/"privacy policy" lines that sit inside the article's container; they are
         # never main text (bench/html_extraction.py: +0.02 F1 on cleaneval, +0.003 on Chinese pages, +-0 elsewhere)
-        verdicts = [LineVerdict(s, e, Reason.FOOTER) for s, e in line_offsets(doc.text)
+        verdicts = [LineVerdict(s, e, Reason.FOOTER) for s, e in footer_candidate_lines(doc.text)
                     if FOOTER.search(doc.text, s, e) and classify_line(doc.text[s:e]) == Reason.FOOTER]
         return _cut_lines(doc, verdicts, "extract", "the extracted text was only footer lines")
     return doc

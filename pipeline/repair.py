@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 
 import ftfy
+from ftfy.badness import is_bad
+from ftfy.chardata import CONTROL_CHARS, LIGATURES
 
 from .config import Config
 from .document import Document
@@ -50,6 +52,24 @@ UNFIXABLE_LINE = re.compile(
 )
 
 
+# What the other fixers in CJK_SAFE act on: "&" (entities), ESC (terminal escapes), ftfy's control characters,
+# Latin ligatures and surrogates. A run of lines holding none of them, and no mojibake by ftfy's own badness
+# regex, comes out of ftfy unchanged; checking that once per run skips ftfy's per-line calls (about half of
+# repair's time on extracted HTML text). The regex's one "^" anchor matches per line inside ftfy, so line
+# starts after a newline are checked separately.
+FIXER_TARGETS = re.compile(
+    "[&\x1b"
+    + "".join(re.escape(chr(c)) for c in sorted(set(CONTROL_CHARS) | set(LIGATURES)))
+    + "\ud800-\udfff]"
+)
+BAD_LINE_START = re.compile("\n[ÃÂ] ")
+
+
+def _ftfy_keeps(run: str) -> bool:
+    """True when `ftfy.fix_text(run, CJK_SAFE)` is certain to return `run` unchanged."""
+    return not (FIXER_TARGETS.search(run) or is_bad(run) or BAD_LINE_START.search(run))
+
+
 def _fix_text(text: str) -> str:
     """`ftfy.fix_text(text, CJK_SAFE)`, byte for byte, with ftfy called only on runs of lines it could change.
 
@@ -63,8 +83,12 @@ def _fix_text(text: str) -> str:
 
     def flush() -> None:
         if run:
-            config = CJK_SAFE._replace(unescape_html=False) if run_after_lt else CJK_SAFE
-            out.append(ftfy.fix_text("".join(run), config))
+            joined = "".join(run)
+            if _ftfy_keeps(joined):
+                out.append(joined)
+            else:
+                config = CJK_SAFE._replace(unescape_html=False) if run_after_lt else CJK_SAFE
+                out.append(ftfy.fix_text(joined, config))
             run.clear()
 
     for line in _newline_segments(text):

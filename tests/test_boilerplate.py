@@ -1,6 +1,7 @@
 from pipeline.boilerplate import (
     classify_line,
     clean_lines,
+    footer_candidate_lines,
     line_verdicts,
     split_pages,
     split_stage,
@@ -179,3 +180,19 @@ def test_html_footer_lines_are_cut_with_a_reason():
     html_extract_stage(doc, Config())
     assert "Paragraph 3." in doc.text and "All rights reserved" not in doc.text
     assert [(s.reason, s.stage) for s in doc.spans] == [("footer", "extract")]
+
+
+def test_footer_candidates_are_every_line_footer_matches():
+    from pipeline.boilerplate import FOOTER
+    from pipeline.language import line_offsets
+
+    text = ("Article text about a copyright case in court.\nplain line\n京ICP备12345678号\n"
+            "Powered By WordPress\nlast (c)\n2019 line\nno match here\nİstanbul Privacy Policy")
+    per_line = [(s, e) for s, e in line_offsets(text) if FOOTER.search(text, s, e)]
+    found = footer_candidate_lines(text)
+    assert [span for span in found if FOOTER.search(text, *span)] == per_line
+    assert [text[s:e] for s, e in per_line] == ["Article text about a copyright case in court.", "京ICP备12345678号",
+                                                "Powered By WordPress", "İstanbul Privacy Policy"]
+    # a match that runs over a line break ("(c)" then "2019") touches both lines; neither matches on its own
+    assert (text.index("last (c)"), text.index("last (c)") + len("last (c)")) in found
+    assert footer_candidate_lines("nothing to see\nhere") == []

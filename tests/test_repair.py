@@ -9,6 +9,7 @@ from pipeline.repair import (
     CJK_SAFE,
     UNFIXABLE_LINE,
     _fix_text,
+    _ftfy_keeps,
     repair_stage,
     repair_text,
     restore_spaces,
@@ -52,11 +53,26 @@ def test_no_mojibake_is_made_only_of_lines_ftfy_may_skip():
     "Fish &amp; chips\na <b> tag\nmore &amp; more\n",
     "windows\r\nline endings CafÃ©\r\nand\u2028separators æ—¥æœ¬\x0bvertical tab\n",
     "control\x00chars\x1b[31m red\x1b[0m\nligature ﬁne\n\ufffd\ufffd replacement",
+    # runs of lines that ftfy must see: mojibake only at a line start (ftfy's "^" pattern), a ligature, an
+    # entity, each after a line that is fine on its own
+    "naïve résumé\nÂ tout va bien\n",
+    "déjà vu\nﬁne café\n",
+    "déjà vu\ncafé &amp; bar\n",
     "",
     "\n\n",
 ])
 def test_line_gate_gives_ftfy_output_exactly(text: str):
     assert _fix_text(text) == ftfy.fix_text(text, CJK_SAFE)
+
+
+def test_run_gate_passes_only_what_ftfy_keeps():
+    for run in ["naïve résumé\nÂ tout va bien\n", "déjà vu\nﬁne café\n", "déjà vu\ncafé &amp; bar\n",
+                "voilÃ  le travail\n", "zero\u200bwidth \ufeffbom\n"]:
+        assert ftfy.fix_text(run, CJK_SAFE) != run
+        assert not _ftfy_keeps(run), run
+    for run in ["naïve résumé\n", "Grüße aus München\n„Zitat“ — Ende\n", "Ça va? Très bien.\n"]:
+        assert ftfy.fix_text(run, CJK_SAFE) == run
+        assert _ftfy_keeps(run), run
 
 
 def test_stage_records_signal():
