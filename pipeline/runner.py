@@ -46,14 +46,15 @@ from .dedup import (
     LINE_OTHER,
     DocDecision,
     SignatureTable,
+    band_candidate_pairs,
     band_hashes,
-    band_partition_edges,
     cluster_documents,
     exact_hash,
     find_repeated_lines,
     line_key,
     line_kind,
     minhash_batch,
+    verify_pairs,
 )
 from .document import (
     KEPT_SCHEMA,
@@ -438,18 +439,43 @@ def load_signature_table(plan: RunPlan, with_minhash: bool = True, with_ids: boo
                           band_ids=band_ids)
 
 
+def load_minhash_rows(plan: RunPlan, rows: np.ndarray) -> np.ndarray:
+    """MinHash signatures of the documents at global positions `rows` (sorted, unique), in that order, read
+    batch by batch: memory for these rows only."""
+    width = plan.config_obj.dedup.num_perm
+    out = np.zeros((len(rows), width), dtype=np.uint32)
+    offset = filled = 0
+    for path, _ in _signature_files(plan):
+        if filled == len(rows):
+            break
+        for batch in pq.ParquetFile(path).iter_batches(batch_size=20_000, columns=["minhash"]):
+            end = offset + batch.num_rows
+            upto = int(np.searchsorted(rows, end))
+            if upto > filled:
+                out[filled:upto] = _list_matrix(batch.column("minhash"), width, np.uint32)[rows[filled:upto] - offset]
+                filled = upto
+            offset = end
+    return out
+
+
 def dedup_partition(plan: RunPlan, partition: int) -> str:
     """Step 3a for one LSH band partition: verified near-duplicate edges. Idempotent."""
     path = plan.path(f"edges-{partition:03d}.npy")
     if path.exists():
         return str(path)
     config = plan.config_obj
+    array = np.zeros((0, 2), dtype=np.int64)
     if plan.shards and config.dedup.near:  # (an incremental run with no new input has nothing to compare)
-        table = load_signature_table(plan, with_ids=False, partition=partition)
-        edges = band_partition_edges(table, partition, config.dedup)
-    else:
-        edges = []
-    array = np.array(edges, dtype=np.int64).reshape(-1, 2)
+        # candidates from the band columns first; signatures are then read only for documents in a candidate
+        # pair (the full matrix was 311 MB per partition process at 618,000 documents, with few candidates)
+        table = load_signature_table(plan, with_minhash=False, with_ids=False, partition=partition)
+        later, earlier = band_candidate_pairs(table, partition, config.dedup)
+        del table
+        rows = np.unique(np.concatenate((later, earlier)))
+        minhash = load_minhash_rows(plan, rows)
+        verified = verify_pairs(minhash, np.searchsorted(rows, later), np.searchsorted(rows, earlier),
+                                config.dedup.threshold)
+        array = np.stack((later[verified], earlier[verified]), axis=1)
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}.npy")
     np.save(tmp, array)
     os.replace(tmp, path)
@@ -540,10 +566,10 @@ def _flat_line_keys(plan: RunPlan) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         sizes = key_lists.value_lengths().fill_null(0).to_numpy(zero_copy_only=False)
         keys.append(key_lists.flatten().to_numpy(zero_copy_only=False).astype(np.uint64, copy=False))
         kinds.append(kind_lists.flatten().to_numpy(zero_copy_only=False).astype(np.uint8, copy=False))
-        doc_index.append(np.repeat(np.arange(documents, documents + len(sizes)), sizes))
+        doc_index.append(np.repeat(np.arange(documents, documents + len(sizes), dtype=np.int32), sizes))
         documents += len(sizes)
     if not keys:
-        return np.zeros(0, np.uint64), np.zeros(0, np.uint8), np.zeros(0, np.int64)
+        return np.zeros(0, np.uint64), np.zeros(0, np.uint8), np.zeros(0, np.int32)
     return np.concatenate(keys), np.concatenate(kinds), np.concatenate(doc_index)
 
 

@@ -195,3 +195,36 @@ def test_band_partition_edges_match_a_plain_python_reading():
         expected = sorted((a, b) for a, b in candidates
                           if (minhash[a] == minhash[b]).mean() >= config.threshold)
         assert band_partition_edges(table, partition, config) == expected
+
+
+def test_repeated_lines_match_a_plain_python_reading():
+    """Per key: the documents (kept ones, in order) holding it, and the kind of its first occurrence in the first
+    of them; checked on random lines, in document order and shuffled."""
+    rng = np.random.default_rng(7)
+    for trial in range(40):
+        docs = int(rng.integers(1, 60))
+        sizes = rng.integers(0, 12, docs)
+        doc_index = np.repeat(np.arange(docs), sizes)
+        keys = rng.integers(0, int(rng.integers(2, 40)), len(doc_index)).astype(np.uint64)
+        kinds = rng.integers(0, 3, len(doc_index)).astype(np.uint8)
+        kept = rng.random(docs) < 0.8
+        ids = [f"doc{i}" for i in range(docs)]
+        holders: dict[int, list[int]] = {}
+        first_kind: dict[int, int] = {}
+        for key, kind, doc in zip(keys.tolist(), kinds.tolist(), doc_index.tolist(), strict=True):
+            if not kept[doc]:
+                continue
+            if key not in holders:
+                first_kind[key] = kind
+                holders[key] = []
+            if doc not in holders[key]:
+                holders[key].append(doc)
+        expected_template = sorted(k for k, d in holders.items() if len(d) >= 3 and first_kind[k] == LINE_TEMPLATE)
+        expected_passages = sorted(k for k, d in holders.items() if len(d) >= 2 and first_kind[k] == LINE_PASSAGE)
+        # odd trials: the documents' blocks of lines in a random order (each document's lines stay in order)
+        block_order = rng.permutation(docs) if trial % 2 else np.arange(docs)
+        lines = np.concatenate([np.flatnonzero(doc_index == d) for d in block_order]).astype(np.int64)
+        template, passages, owners = find_repeated_lines(keys[lines], kinds[lines], doc_index[lines], kept, ids, 3)
+        assert template.tolist() == expected_template, trial
+        assert passages.tolist() == expected_passages, trial
+        assert owners == [ids[holders[k][0]] for k in expected_passages], trial

@@ -199,3 +199,33 @@ def test_seed_002_copies_are_kept_once(tmp_path):
     assert copies and all(r["reason"] in ("exact_duplicate", "near_duplicate", "binary_fragment") for r in copies)
     originals = [r for r in kept if r["source"].startswith("002_")]
     assert originals and sum("携手构建网络空间命运共同体" in r["text"] for r in kept) >= 1
+
+
+def test_partition_reads_signatures_of_candidates_only_and_finds_the_same_edges(tmp_path, sample_dir):
+    """dedup_partition reads MinHash rows only for documents in a candidate pair, across signature files;
+    its edges equal those computed on the full signature table."""
+    import numpy as np
+
+    from pipeline.dedup import band_partition_edges
+    from pipeline.runner import load_minhash_rows, load_signature_table
+
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    article = (sample_dir / "gazette_en.txt").read_text()
+    for i in range(6):  # near copies in separate shards
+        (inputs / f"copy{i}.txt").write_text(f"Edition {i}\n\n" + article + f"\nPage {i} of the archive.\n")
+    config = Config()
+    config.input.shard_bytes = 1  # one file per shard: several signature files
+    plan = plan_run([str(inputs), str(sample_dir)], tmp_path / "out", config)
+    for shard in range(len(plan.shards)):
+        map_shard(plan, shard)
+    full = load_signature_table(plan)
+    assert len(plan.shards) > 3 and len(full) > 6
+    rows = np.array([0, 2, 3, len(full) - 1])
+    assert np.array_equal(load_minhash_rows(plan, rows), full.minhash[rows])
+    found = set()
+    for partition in range(config.dedup.band_partitions):
+        edges = np.load(dedup_partition(plan, partition))
+        assert sorted(map(tuple, edges.tolist())) == band_partition_edges(full, partition, config.dedup)
+        found.update(map(tuple, edges.tolist()))
+    assert len(found) >= 5  # the copies
