@@ -5,9 +5,9 @@ Work is split so that it scales out (the Airflow DAG maps each piece):
 1. `signatures` (per input shard): for each document a normalised exact hash, a MinHash signature over
    script-aware shingles (word n-grams for space-delimited text, character n-grams for Chinese/Japanese;
    one token stream handles mixed text), its LSH band hashes, and hashes of its lines.
-2. `band_partition_edges` (per band partition): documents sharing a band bucket are candidates; a candidate
-   pair becomes an edge only when the estimated Jaccard similarity passes the threshold (so precision does
-   not depend on LSH luck).
+2. per band partition: documents sharing a band bucket are candidates (`band_candidate_pairs`, bands only); a
+   candidate pair becomes an edge only when the estimated Jaccard similarity passes the threshold
+   (`verify_pairs`, on the signatures of the candidates alone), so precision does not depend on LSH luck.
 3. `plan` (one small union step): exact groups + edges -> clusters (union-find); one document kept per
    cluster (the longest, then the earliest); template lines and duplicate passages found from line hashes.
 
