@@ -147,14 +147,17 @@ def _readability_document():
     return module.Document
 
 
-_LONG_SPACE = re.compile(r"\s{255,}")
-_SPACED_NEWLINE = re.compile(r"\s*\n\s*")
+# readability's `\s{255,}` and `\s*\n\s*`, anchored at the start of a whitespace run: their leftmost matches
+# always start there (and take the whole run), but unanchored the regex engine retries at every position
+# inside a run, quadratic in its length (indented markup has long runs); same matches, 2x faster overall
+_LONG_SPACE = re.compile(r"(?<!\s)\s{255,}")
+_SPACED_NEWLINE = re.compile(r"(?<!\s)\s*\n\s*")
 _TABS_OR_SPACES = re.compile(r"\t|[ \t]{2,}")
 
 
 def _readability_clean(text: str) -> str:
     """readability's `clean` (called for every node and link it scores: a third of its time), same result:
-    each of its three substitutions is skipped when the text cannot match it."""
+    each of its three substitutions is skipped when the text cannot match it, and two are anchored (above)."""
     if len(text) >= 255:
         text = _LONG_SPACE.sub(" " * 255, text)
     if "\n" in text:

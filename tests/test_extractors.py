@@ -38,6 +38,20 @@ def test_readability_clean_is_unchanged():
         assert _readability_clean(text) == readability_clean(text), repr(text)
 
 
+def test_readability_clean_is_unchanged_on_long_whitespace_runs():
+    # runs around the 255-character limit, with and without line breaks, where the anchored regexes differ most
+    rng = random.Random(11)
+    spaces = [" ", "\t", "\n", "\xa0", "\u3000", "\r"]
+    for _ in range(2000):
+        parts = []
+        for _ in range(rng.randint(1, 6)):
+            run = "".join(rng.choice(spaces if rng.random() < 0.3 else " ") for _ in range(rng.choice([1, 2, 254, 255, 256, 400])))
+            parts.append(run)
+            parts.append(rng.choice(["word", "中文", "", "x y", "\u2028"]))
+        text = "".join(parts)
+        assert _readability_clean(text) == readability_clean(text), repr(text)
+
+
 MISUSED_DIVS = """<html><body>
 <div id="a">Plain text only <b>bold</b> <span>span</span></div>
 <div id="b"><div>nested</div></div>
