@@ -169,3 +169,39 @@ def test_a_closing_script_tag_ends_at_its_first_angle_bracket():
     # "</script" then a newline and a comment: an HTML5 parser ends the script at the first ">"
     page = "<script src='a.js'></script\n<!-- plugin -->\n<p>Kept text</p><script>x()</script>"
     assert "Kept text" in strip_scripts(page)
+
+
+def _any_case(tag: str) -> str:
+    return "".join(f"[{c}{c.upper()}]" for c in tag)
+
+
+# strip_scripts as one regex (the code it replaced): the reference for what is removed
+SCRIPTS_REGEX = re.compile(
+    "<(?:" + "|".join(
+        [rf"{_any_case(tag)}\b[^>]*>.*?</{_any_case(tag)}\b[^>]*>" for tag in ("script", "style")]
+        + [r"!--.*?-->", rf"{_any_case('svg')}\b[^>]*>.*?</{_any_case('svg')}\b[^>]*>"]
+    ) + ")",
+    re.S,
+)
+
+
+def test_strip_scripts_matches_the_single_regex():
+    from pipeline.extractors import strip_scripts
+
+    pieces = ["<script>", "<SCRIPT type='x'>", "</script>", "</ScRiPt \n>", "<scripts>", "</scriptx>", "<style>",
+              "</style>", "<svg width=1>", "</SVG>", "<svgx>", "<!--", "-->", "<!-->", "--", "<", ">", "/", "</",
+              "text", " ", "\n", "中文", "<p>", "</p>", "<script", "</script"]
+    rng = random.Random(3)
+    for _ in range(20000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 30)))
+        assert strip_scripts(text) == SCRIPTS_REGEX.sub(" ", text), repr(text)
+
+
+def test_strip_scripts_matches_the_single_regex_on_real_pages():
+    from pipeline.extractors import strip_scripts
+
+    pages = benchmark_pages(130)
+    if not pages:
+        pytest.skip("../shared/eval-data/mozilla-readability-testpages not present")
+    for html in pages:
+        assert strip_scripts(html) == SCRIPTS_REGEX.sub(" ", html)
