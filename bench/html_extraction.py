@@ -207,6 +207,8 @@ def render(results: dict, names: list[str]) -> str:
             cells.append(f"{per[n]['pages_per_s']:.1f} ({ratio:.2f}x)")
         lines.append(f"| {set_name} | | " + " | ".join(cells) + " |")
     lines += ["", "Targets: " + target_summary(results)]
+    lines += ["", "Wall-clock ratios on this shared machine move by 20% or more between runs of the same code; the "
+              "instruction counts in the next section (bench/html_instructions.py) repeat to within 0.2%."]
     return "\n".join(lines)
 
 

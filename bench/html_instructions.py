@@ -17,6 +17,7 @@ over a pipe (wall-clock runs show no measurable difference). Needs valgrind; ski
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import shutil
@@ -119,8 +120,24 @@ def main(argv: list[str] | None = None) -> int:
     ours_all = sum(row["ours_instructions"] * scale[name] for name, row in results["sets"].items())
     results["ratio_all_pages"] = ours_all / plain_all
     print(f"all pages (weighted by set size): ratio {results['ratio_all_pages']:.2f}x")
+    results["history"] = earlier_runs(results["revision"])
     write_result("html_instructions", results, render(results))
     return 0
+
+
+def earlier_runs(revision: str) -> list[dict]:
+    """The overall ratio of earlier revisions (from the stored result), so the section shows what changed it."""
+    from bench.common import RESULTS
+
+    try:
+        previous = json.loads((RESULTS / "html_instructions.json").read_text())
+    except (OSError, ValueError):
+        return []
+    history = [run for run in previous.get("history", []) if run["revision"] != revision]
+    if previous.get("revision") not in (None, revision):
+        history.append({"revision": previous["revision"], "date": previous.get("date"),
+                        "pages_per_set": previous.get("pages_per_set"), "ratio": previous["ratio_all_pages"]})
+    return history
 
 
 def render(results: dict) -> str:
@@ -141,6 +158,9 @@ def render(results: dict) -> str:
                      f"| {row['ours_instructions'] / 1e9:.2f} G | {row['ratio']:.2f}x |")
     lines += ["", f"Over all pages (each set weighted by its size): ours takes **{results['ratio_all_pages']:.2f}x** "
               "the instructions of plain trafilatura (target: at most 1.5x the time)."]
+    if results.get("history"):
+        lines += ["", "Earlier revisions (same sampling): " + ", ".join(
+            f"{run['ratio']:.2f}x at {run['revision']} ({run.get('date') or '?'})" for run in results["history"]) + "."]
     return "\n".join(lines)
 
 
