@@ -126,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
                         "from their last run) are reused; the others run now")
     parser.add_argument("--repeat", type=int, default=2, help="time trafilatura_plain and ours this many times "
                         "(alternately, after the other extractors) and keep the fastest: the ratio is the target")
-    parser.add_argument("--interleave", type=int, default=0, help="also time trafilatura_plain and ours page by "
+    parser.add_argument("--interleave", type=int, default=2, help="also time trafilatura_plain and ours page by "
                         "page, back to back, this many passes, and sum each page's fastest time (see interleaved_times)")
     args = parser.parse_args(argv)
     names = [n for n in args.extractors.split(",") if n]
@@ -159,7 +159,7 @@ def main(argv: list[str] | None = None) -> int:
                 write_cache(name, set_name, outputs, score["seconds"])  # --reuse later reads the fastest time too
                 print(f"{set_name:<28} {name:<20} again: {len(pages) / seconds:.1f} pages/s", flush=True)
         results["repeat"] = args.repeat
-        if args.interleave and all(n in names for n in TIMED):
+        if args.interleave and timed == list(TIMED):  # both run now (not --cached, not reused)
             times = results.setdefault("interleaved", {})[set_name] = interleaved_times(pages, args.interleave)
             print(f"{set_name:<28} interleaved: " + "  ".join(f"{n} {s:.1f} s" for n, s in times.items()), flush=True)
             results["interleave"] = args.interleave
