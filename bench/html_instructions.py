@@ -29,7 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import HTML_SETS, git_revision, machine, versions, write_result  # noqa: E402
+from bench.common import HTML_SETS, RESULTS, git_revision, machine, versions, write_result  # noqa: E402
 
 MODES = ("none", "plain", "ours")  # "none": imports and warm-up only, subtracted from the other two
 COLLECTED = re.compile(r"Collected\s*:\s*(\d+)")
@@ -127,8 +127,6 @@ def main(argv: list[str] | None = None) -> int:
 
 def earlier_runs(revision: str) -> list[dict]:
     """The overall ratio of earlier revisions (from the stored result), so the section shows what changed it."""
-    from bench.common import RESULTS
-
     try:
         previous = json.loads((RESULTS / "html_instructions.json").read_text())
     except (OSError, ValueError):

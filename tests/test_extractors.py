@@ -13,6 +13,7 @@ import pytest
 from pipeline.dedup import tokens
 from pipeline.extractors import (
     BigramSpace,
+    _any_case,
     _holds_block,
     _readability_clean,
     _readability_document,
@@ -169,10 +170,6 @@ def test_a_closing_script_tag_ends_at_its_first_angle_bracket():
     # "</script" then a newline and a comment: an HTML5 parser ends the script at the first ">"
     page = "<script src='a.js'></script\n<!-- plugin -->\n<p>Kept text</p><script>x()</script>"
     assert "Kept text" in strip_scripts(page)
-
-
-def _any_case(tag: str) -> str:
-    return "".join(f"[{c}{c.upper()}]" for c in tag)
 
 
 # strip_scripts as one regex (the code it replaced): the reference for what is removed
