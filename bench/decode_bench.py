@@ -3,6 +3,10 @@
 - charset: chardet's labelled test files; a file counts as right when our decoded text equals (after NFKC)
   the decoding with the labelled encoding. Compared with chardet, charset-normalizer and faust-cchardet
   (plain detection, then decoding with the detected encoding), plus MB/s for each.
+- Latin code pages: documents of 20 random sentences from lingua's test data per language, encoded in the
+  legacy code pages of that language (Western, Central European, Turkish; sentences the page cannot hold
+  and sentences with stray C1 controls left out), 10 per language and page; right when the decoded text is
+  the original. chardet's files hold few of these pages; this covers 36 languages.
 - mojibake: ftfy's test cases; exact match of the repaired text with `fixed`, our CJK-safe configuration
   vs ftfy's default; negative cases must stay unchanged.
 - binary gate: magika's test files; binary types must be rejected (PDFs go to the PDF reader instead),
@@ -14,6 +18,8 @@
 from __future__ import annotations
 
 import json
+import random
+import re
 import sys
 import time
 import unicodedata
@@ -26,6 +32,7 @@ from bench.common import EVAL, git_revision, machine, versions, write_result  # 
 
 CHARSET = EVAL / "chardet-encoding-testfiles" / "files"
 MOJIBAKE = EVAL / "ftfy-mojibake-cases"
+SENTENCES = EVAL / "lingua-langid-testdata" / "sentences"
 MAGIKA = EVAL / "magika-filetype-testfiles" / "files"
 UPSTREAM_SKIPPED = ("iso-8859-2", "iso-8859-6", "windows-1250", "windows-1254", "windows-1256")
 LABEL_LANGUAGES = ("croatian", "czech", "hungarian", "polish", "slovak", "slovene", "bulgarian", "russian",
@@ -207,12 +214,70 @@ def bench_binary_gate() -> dict:
 def main(argv: list[str] | None = None) -> int:
     results = {"machine": machine(), "revision": git_revision(), "date": time.strftime("%Y-%m-%d"),
                "versions": versions("chardet", "charset-normalizer", "faust-cchardet", "ftfy"),
-               "charset": bench_charset(), "mojibake": bench_mojibake(), "binary_gate": bench_binary_gate()}
-    if not any(results[k] for k in ("charset", "mojibake", "binary_gate")):
+               "charset": bench_charset(), "latin_pages": bench_latin_pages(), "mojibake": bench_mojibake(), "binary_gate": bench_binary_gate()}
+    if not any(results[k] for k in ("charset", "latin_pages", "mojibake", "binary_gate")):
         print("skip: eval data not present")
         return 0
     write_result("decode", results, render(results))
     return 0
+
+
+LATIN_PAGES = {
+    "Western": (("cp1252", "latin_1"), "en de fr es it pt nl sv da nb nn fi is ca eu ga af id ms sw so st tn ts "
+                                       "xh zu yo la eo cy et sq".split()),
+    "Central European": (("cp1250", "iso8859_2"), "cs sk pl hu sl hr ro bs".split()),
+    "Turkish": (("cp1254", "iso8859_9"), ["tr"]),
+}
+C1_CONTROLS = re.compile("[\x80-\x9f]")
+
+
+def latin_documents() -> list[tuple[str, str, str]]:
+    """(group, code page, text) for the Latin code page check, the same documents on every run."""
+    rng = random.Random(0)
+    documents = []
+    for group, (pages, languages) in LATIN_PAGES.items():
+        for language in languages:
+            path = SENTENCES / f"{language}.txt"
+            if not path.exists():
+                continue
+            lines = [line for line in path.read_text().splitlines() if line and not C1_CONTROLS.search(line)]
+            for page in pages:
+                fits = [line for line in lines if _encodes(line, page)]
+                if len(fits) < 100:
+                    continue
+                for _ in range(10):
+                    text = " ".join(rng.sample(fits, 20))
+                    if not text.isascii():
+                        documents.append((group, page, text))
+    return documents
+
+
+def _encodes(text: str, page: str) -> bool:
+    try:
+        text.encode(page)
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def bench_latin_pages() -> dict:
+    documents = latin_documents()
+    if not documents:
+        return {}
+    results = {}
+    for name, fn in detectors().items():
+        right: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+        for group, page, text in documents:
+            try:
+                got = fn(text.encode(page))
+            except Exception:  # noqa: BLE001 - a crash is a miss
+                got = ""
+            right[group][0] += got == text
+            right[group][1] += 1
+        results[name] = {group: right[group] for group in LATIN_PAGES if right[group][1]}
+        print(f"latin pages {name:<20} " + "  ".join(f"{g} {v[0]}/{v[1]}" for g, v in results[name].items()),
+              flush=True)
+    return results
 
 
 def render(r: dict) -> str:
@@ -236,6 +301,17 @@ def render(r: dict) -> str:
         for enc in next(iter(c.values()))["per_encoding"]:
             cells = [f"{c[n]['per_encoding'][enc][0]}/{c[n]['per_encoding'][enc][1]}" for n in c]
             lines.append(f"| {enc} | " + " | ".join(cells) + " |")
+        lines.append("")
+    if r.get("latin_pages"):
+        groups = list(next(iter(r["latin_pages"].values())))
+        lines += ["Latin code pages: documents of 20 random sentences of lingua's test data, encoded in their "
+                  "language's legacy code pages (Western: cp1252/ISO-8859-1, 35 languages; Central European: "
+                  "cp1250/ISO-8859-2, 8; Turkish: cp1254/ISO-8859-9), 10 per language and page; right when the "
+                  "decoded text is the original (documents right / documents):", "",
+                  "| decoder | " + " | ".join(groups) + " |", "|---|" + "---|" * len(groups)]
+        for name, v in r["latin_pages"].items():
+            lines.append(f"| {name} | " + " | ".join(f"{v[g][0]}/{v[g][1]} ({v[g][0] / v[g][1]:.1%})"
+                                                      for g in groups) + " |")
         lines.append("")
     if r["mojibake"]:
         lines += ["Mojibake (ftfy's test cases; exact match with the expected text; negative cases must stay "

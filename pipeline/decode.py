@@ -237,7 +237,7 @@ def _detect(data: bytes) -> str | None:
     best = from_bytes(sample).best()
     if best is None:
         return canonical_encoding(guess.get("encoding")) if guess.get("encoding") else None
-    return canonical_encoding(best.encoding)
+    return _by_language(data, canonical_encoding(best.encoding))
 
 
 HIGH_BYTE = re.compile(rb"[\x80-\xff]")
@@ -260,26 +260,37 @@ def _non_ascii_lines(data: bytes, limit: int = DETECTOR_SAMPLE) -> bytes:
 
 
 WESTERN = ("cp1252", "latin_1", "iso8859_1", "iso8859_15")
+# chardet has no Central European model: on Czech or Slovak text its Turkish one often wins (both alphabets put
+# letters on the high bytes that Western pages leave for symbols), and charset-normalizer takes ISO-8859-2 text
+# for windows-1250; every Latin single-byte guess is checked the same way
+LATIN_GUESSES = (*WESTERN, "cp1254", "iso8859_9", "cp1250", "iso8859_2")
 # the legacy code page of a language whose letters a Western guess would garble (ğ ş ı, ą ś ż, ...)
 LANGUAGE_CODE_PAGES = {"tr": ("cp1254", "iso8859_9"), "pl": ("cp1250", "iso8859_2"), "cs": ("cp1250", "iso8859_2"),
                        "sk": ("cp1250", "iso8859_2"), "sl": ("cp1250", "iso8859_2"), "hr": ("cp1250", "iso8859_2"),
-                       "hu": ("cp1250", "iso8859_2"), "ro": ("cp1250", "iso8859_2")}
+                       "hu": ("cp1250", "iso8859_2"), "ro": ("cp1250", "iso8859_2"), "bs": ("cp1250", "iso8859_2")}
 C1_BYTES = re.compile(rb"[\x80-\x9f]")
 TAGS = re.compile(r"<[^>]{0,500}>")
 
 
 def _by_language(data: bytes, encoding: str | None) -> str | None:
-    """A Western single-byte guess for Turkish or Central European text is replaced by that language's code
-    page: windows-125x when C1 bytes (0x80-0x9F) occur, which only it uses for letters, else ISO-8859-x."""
-    if encoding is None or codecs.lookup(encoding).name.replace("-", "_") not in WESTERN:
+    """A Latin single-byte guess is checked against the language of the text: Turkish and Central European
+    text gets its language's code page (windows-125x when C1 bytes (0x80-0x9F) occur, which only it uses for
+    letters, else ISO-8859-x), other text a Western one. The language is read from the text decoded by the
+    guess, else decoded as windows-1250: Czech read as Turkish has so many wrong letters that the language
+    detector names another language."""
+    if encoding is None or codecs.lookup(encoding).name.replace("-", "_") not in LATIN_GUESSES:
         return encoding
     from .language import identify
 
-    text = TAGS.sub(" ", data[:20_000].decode(encoding, errors="replace"))
-    lang, _ = identify(text)
-    pages = LANGUAGE_CODE_PAGES.get(lang)
-    if not pages:
-        return encoding
+    for reading in dict.fromkeys((encoding, "cp1250")):
+        lang, _ = identify(TAGS.sub(" ", data[:20_000].decode(reading, errors="replace")))
+        pages = LANGUAGE_CODE_PAGES.get(lang)
+        if pages:
+            break
+    else:
+        if codecs.lookup(encoding).name.replace("-", "_") in WESTERN:
+            return encoding
+        pages = ("cp1252", "latin_1")  # a Central European or Turkish page for text in none of their languages
     page = pages[0] if C1_BYTES.search(data) else pages[1]
     return page if _strict(data, page) is not None else encoding
 
