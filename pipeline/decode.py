@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import codecs
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from .config import Config
@@ -231,13 +232,13 @@ def _detect(data: bytes) -> str | None:
     sample = _non_ascii_lines(data)
     guess = chardet.detect(sample)
     if guess.get("encoding") and guess.get("confidence", 0) >= 0.5:
-        return _by_language(data, canonical_encoding(guess["encoding"]))
+        return _by_twin(data, _by_language(data, canonical_encoding(guess["encoding"])))
     from charset_normalizer import from_bytes
 
     best = from_bytes(sample).best()
     if best is None:
         return canonical_encoding(guess.get("encoding")) if guess.get("encoding") else None
-    return _by_language(data, canonical_encoding(best.encoding))
+    return _by_twin(data, _by_language(data, canonical_encoding(best.encoding)))
 
 
 HIGH_BYTE = re.compile(rb"[\x80-\xff]")
@@ -263,11 +264,12 @@ WESTERN = ("cp1252", "latin_1", "iso8859_1", "iso8859_15")
 # chardet has no Central European model: on Czech or Slovak text its Turkish one often wins (both alphabets put
 # letters on the high bytes that Western pages leave for symbols), and charset-normalizer takes ISO-8859-2 text
 # for windows-1250; every Latin single-byte guess is checked the same way
-LATIN_GUESSES = (*WESTERN, "cp1254", "iso8859_9", "cp1250", "iso8859_2")
+LATIN_GUESSES = (*WESTERN, "cp1254", "iso8859_9", "cp1250", "iso8859_2", "cp1257", "iso8859_13")
 # the legacy code page of a language whose letters a Western guess would garble (ğ ş ı, ą ś ż, ...)
 LANGUAGE_CODE_PAGES = {"tr": ("cp1254", "iso8859_9"), "pl": ("cp1250", "iso8859_2"), "cs": ("cp1250", "iso8859_2"),
                        "sk": ("cp1250", "iso8859_2"), "sl": ("cp1250", "iso8859_2"), "hr": ("cp1250", "iso8859_2"),
-                       "hu": ("cp1250", "iso8859_2"), "ro": ("cp1250", "iso8859_2"), "bs": ("cp1250", "iso8859_2")}
+                       "hu": ("cp1250", "iso8859_2"), "ro": ("cp1250", "iso8859_2"), "bs": ("cp1250", "iso8859_2"),
+                       "lt": ("cp1257", "iso8859_13"), "lv": ("cp1257", "iso8859_13")}
 C1_BYTES = re.compile(rb"[\x80-\x9f]")
 TAGS = re.compile(r"<[^>]{0,500}>")
 
@@ -293,6 +295,41 @@ def _by_language(data: bytes, encoding: str | None) -> str | None:
         pages = ("cp1252", "latin_1")  # a Central European or Turkish page for text in none of their languages
     page = pages[0] if C1_BYTES.search(data) else pages[1]
     return page if _strict(data, page) is not None else encoding
+
+
+# code pages of one script that detectors confuse: the same letters mostly, a few of them elsewhere (koi8-u holds
+# Ukrainian і ї є ґ where koi8-r has box drawing; Mac Cyrillic has capitals where windows-1251 has punctuation
+# and Belarusian ў; ISO-8859-7 has Greek Ά where windows-1253 has ¶)
+TWIN_PAGES = {"koi8_r": "koi8_u", "koi8_u": "koi8_r", "cp1251": "mac_cyrillic", "mac_cyrillic": "cp1251",
+              "cp1253": "iso8859_7", "iso8859_7": "cp1253"}
+
+
+def _odd_characters(text: str) -> int:
+    """Characters that prose hardly holds: math operators, box drawing, pilcrows and broken bars, controls,
+    private use, unassigned code points and undecodable bytes (the common text symbols № ° © € ™ are not
+    counted)."""
+    return sum(1 for c in text if not c.isascii() and (c in "¶¦¤\ufffd" or "\u2500" <= c <= "\u259f"
+                                                         or unicodedata.category(c) in ("Sm", "Cc", "Co", "Cn")))
+
+
+def _letters(text: str) -> int:
+    return sum(1 for c in text if not c.isascii() and c.isalpha())
+
+
+def _by_twin(data: bytes, encoding: str | None) -> str | None:
+    """The guess or its twin page (TWIN_PAGES): the twin when it decodes fewer bytes to odd characters, or as
+    few and at least two more to letters (the wrong twin turns some letters into symbols or punctuation:
+    Mac Cyrillic capitals read as windows-1251 are „ … † ‡ ‰ “ ” – —); else the guess."""
+    twin = TWIN_PAGES.get(codecs.lookup(encoding).name.replace("-", "_")) if encoding else None
+    if twin is None:
+        return encoding
+    sample = _non_ascii_lines(data)
+    theirs = sample.decode(twin, errors="replace")
+    mine = sample.decode(encoding, errors="replace")
+    odd_theirs, odd_mine = _odd_characters(theirs), _odd_characters(mine)
+    if odd_theirs < odd_mine or (odd_theirs == odd_mine and _letters(theirs) >= _letters(mine) + 2):
+        return twin
+    return encoding
 
 
 def _finish(data: bytes, encoding: str, evidence: str) -> DecodeResult:

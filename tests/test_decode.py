@@ -121,3 +121,35 @@ def test_latin_code_page_follows_the_language(language, encoding):
     # came out with š as ą): the language of the text picks the code page among the Latin ones
     data = (LATIN_TEXTS[language] * 3).encode(encoding)
     assert decode_bytes(data).text == LATIN_TEXTS[language] * 3
+
+
+CYRILLIC_TEXTS = {
+    "ru": "Вчера вечером мы ходили в кино, а потом гуляли по старому городу. Погода была тёплая, и на улицах "
+          "было много людей. Завтра утром поедем на дачу к бабушке.",
+    "uk": "Вчора ввечері ми ходили в кіно, а потім гуляли старим містом. Погода була тепла, і на вулицях було "
+          "багато людей. Завтра зранку їдемо до бабусі на дачу, там є ґанок.",
+    "be": "Учора ўвечары мы хадзілі ў кіно, а потым гулялі па старым горадзе. Надвор'е было цёплае, і на "
+          "вуліцах было шмат людзей. Заўтра раніцай паедзем да бабулі.",
+}
+
+
+@pytest.mark.parametrize(("language", "encoding"), [
+    ("ru", "cp1251"), ("ru", "koi8_r"), ("ru", "mac_cyrillic"), ("uk", "koi8_u"), ("uk", "cp1251"),
+    ("be", "cp1251"),
+])
+def test_cyrillic_twin_pages(language, encoding):
+    # detectors take Ukrainian koi8-u for koi8-r (і ї є ґ become box drawing) and Belarusian windows-1251 for
+    # Mac Cyrillic (і becomes ≥): the twin page that decodes to fewer odd characters wins
+    text = CYRILLIC_TEXTS[language] * 3
+    assert decode_bytes(text.encode(encoding)).text == text
+
+
+def test_numero_signs_do_not_turn_windows_1251_into_mac_cyrillic():
+    # № (windows-1251 0xB9) is a letter in Mac Cyrillic, whose punctuation sits where windows-1251 has capitals
+    text = "Приказ № 12, пункт № 3, дело № 45/7, том № 2. " * 6 + "Вчера вечером мы ходили в кино."
+    assert decode_bytes(text.encode("cp1251")).text == text
+
+
+def test_greek_iso_8859_7_keeps_its_accented_capitals():
+    text = "Άνοιξη στην Αθήνα: ο καιρός είναι ζεστός και οι δρόμοι είναι γεμάτοι κόσμο. Άλλοι πάνε στη θάλασσα. " * 3
+    assert decode_bytes(text.encode("iso8859_7")).text == text
