@@ -274,13 +274,18 @@ C1_BYTES = re.compile(rb"[\x80-\x9f]")
 TAGS = re.compile(r"<[^>]{0,500}>")
 
 
+def _codec_name(encoding: str) -> str:
+    """Python's name for a codec, with underscores ("ISO-8859-9" -> "iso8859_9")."""
+    return codecs.lookup(encoding).name.replace("-", "_")
+
+
 def _by_language(data: bytes, encoding: str | None) -> str | None:
     """A Latin single-byte guess is checked against the language of the text: Turkish and Central European
     text gets its language's code page (windows-125x when C1 bytes (0x80-0x9F) occur, which only it uses for
     letters, else ISO-8859-x), other text a Western one. The language is read from the text decoded by the
     guess, else decoded as windows-1250: Czech read as Turkish has so many wrong letters that the language
     detector names another language."""
-    if encoding is None or codecs.lookup(encoding).name.replace("-", "_") not in LATIN_GUESSES:
+    if encoding is None or _codec_name(encoding) not in LATIN_GUESSES:
         return encoding
     from .language import identify
 
@@ -290,7 +295,7 @@ def _by_language(data: bytes, encoding: str | None) -> str | None:
         if pages:
             break
     else:
-        if codecs.lookup(encoding).name.replace("-", "_") in WESTERN:
+        if _codec_name(encoding) in WESTERN:
             return encoding
         pages = ("cp1252", "latin_1")  # a Central European or Turkish page for text in none of their languages
     page = pages[0] if C1_BYTES.search(data) else pages[1]
@@ -320,7 +325,7 @@ def _by_twin(data: bytes, encoding: str | None) -> str | None:
     """The guess or its twin page (TWIN_PAGES): the twin when it decodes fewer bytes to odd characters, or as
     few and at least two more to letters (the wrong twin turns some letters into symbols or punctuation:
     Mac Cyrillic capitals read as windows-1251 are „ … † ‡ ‰ “ ” – —); else the guess."""
-    twin = TWIN_PAGES.get(codecs.lookup(encoding).name.replace("-", "_")) if encoding else None
+    twin = TWIN_PAGES.get(_codec_name(encoding)) if encoding else None
     if twin is None:
         return encoding
     sample = _non_ascii_lines(data)
