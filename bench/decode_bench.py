@@ -94,6 +94,14 @@ def detectors() -> dict:
     return {"ours": ours, "chardet": chardet_, "charset-normalizer": normalizer, "faust-cchardet": cchardet_}
 
 
+def _decoded_or_miss(fn, data: bytes) -> str:
+    """`fn(data)`, or "" when the decoder crashes: a crash is a miss."""
+    try:
+        return fn(data)
+    except Exception:  # noqa: BLE001
+        return ""
+
+
 def bench_charset() -> dict:
     files = charset_files()
     if not files:
@@ -106,10 +114,7 @@ def bench_charset() -> dict:
         for folder, path, label in files:
             data = path.read_bytes()
             total_bytes += len(data)
-            try:
-                got = fn(data)
-            except Exception:  # noqa: BLE001 - a crash is a miss
-                got = ""
+            got = _decoded_or_miss(fn, data)
             expected = data.decode(label, errors="replace")
             per_encoding[folder][1] += 1
             per_encoding[folder][0] += _norm(got) == _norm(expected)
@@ -215,7 +220,8 @@ def bench_binary_gate() -> dict:
 def main(argv: list[str] | None = None) -> int:
     results = {"machine": machine(), "revision": git_revision(), "date": time.strftime("%Y-%m-%d"),
                "versions": versions("chardet", "charset-normalizer", "faust-cchardet", "ftfy"),
-               "charset": bench_charset(), "legacy_pages": bench_legacy_pages(), "mojibake": bench_mojibake(), "binary_gate": bench_binary_gate()}
+               "charset": bench_charset(), "legacy_pages": bench_legacy_pages(), "mojibake": bench_mojibake(),
+               "binary_gate": bench_binary_gate()}
     if not any(results[k] for k in ("charset", "legacy_pages", "mojibake", "binary_gate")):
         print("skip: eval data not present")
         return 0
@@ -279,10 +285,7 @@ def bench_legacy_pages() -> dict:
     for name, fn in detectors().items():
         right: dict[str, list[int]] = defaultdict(lambda: [0, 0])
         for group, page, text in documents:
-            try:
-                got = fn(text.encode(page))
-            except Exception:  # noqa: BLE001 - a crash is a miss
-                got = ""
+            got = _decoded_or_miss(fn, text.encode(page))
             right[group][0] += got == text
             right[group][1] += 1
         results[name] = {group: right[group] for group in LEGACY_PAGES if right[group][1]}

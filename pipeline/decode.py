@@ -232,13 +232,18 @@ def _detect(data: bytes) -> str | None:
     sample = _non_ascii_lines(data)
     guess = chardet.detect(sample)
     if guess.get("encoding") and guess.get("confidence", 0) >= 0.5:
-        return _by_twin(data, _by_language(data, canonical_encoding(guess["encoding"])))
+        return _checked(data, sample, guess["encoding"])
     from charset_normalizer import from_bytes
 
     best = from_bytes(sample).best()
     if best is None:
         return canonical_encoding(guess.get("encoding")) if guess.get("encoding") else None
-    return _by_twin(data, _by_language(data, canonical_encoding(best.encoding)))
+    return _checked(data, sample, best.encoding)
+
+
+def _checked(data: bytes, sample: bytes, label: str) -> str | None:
+    """A detector's label, widened, then checked against the text's language and against its twin page."""
+    return _by_twin(sample, _by_language(data, canonical_encoding(label)))
 
 
 HIGH_BYTE = re.compile(rb"[\x80-\xff]")
@@ -285,7 +290,8 @@ def _by_language(data: bytes, encoding: str | None) -> str | None:
     letters, else ISO-8859-x), other text a Western one. The language is read from the text decoded by the
     guess, else decoded as windows-1250: Czech read as Turkish has so many wrong letters that the language
     detector names another language."""
-    if encoding is None or _codec_name(encoding) not in LATIN_GUESSES:
+    name = _codec_name(encoding) if encoding else None
+    if name not in LATIN_GUESSES:
         return encoding
     from .language import identify
 
@@ -295,7 +301,7 @@ def _by_language(data: bytes, encoding: str | None) -> str | None:
         if pages:
             break
     else:
-        if _codec_name(encoding) in WESTERN:
+        if name in WESTERN:
             return encoding
         pages = ("cp1252", "latin_1")  # a Central European or Turkish page for text in none of their languages
     page = pages[0] if C1_BYTES.search(data) else pages[1]
@@ -321,14 +327,14 @@ def _letters(text: str) -> int:
     return sum(1 for c in text if not c.isascii() and c.isalpha())
 
 
-def _by_twin(data: bytes, encoding: str | None) -> str | None:
-    """The guess or its twin page (TWIN_PAGES): the twin when it decodes fewer bytes to odd characters, or as
-    few and at least two more to letters (the wrong twin turns some letters into symbols or punctuation:
-    Mac Cyrillic capitals read as windows-1251 are „ … † ‡ ‰ “ ” – —); else the guess."""
+def _by_twin(sample: bytes, encoding: str | None) -> str | None:
+    """The guess or its twin page (TWIN_PAGES), judged on the detector's sample (`_non_ascii_lines`): the twin
+    when it decodes fewer bytes to odd characters, or as few and at least two more to letters (the wrong twin
+    turns some letters into symbols or punctuation: Mac Cyrillic capitals read as windows-1251 are
+    „ … † ‡ ‰ “ ” – —); else the guess."""
     twin = TWIN_PAGES.get(_codec_name(encoding)) if encoding else None
     if twin is None:
         return encoding
-    sample = _non_ascii_lines(data)
     theirs = sample.decode(twin, errors="replace")
     mine = sample.decode(encoding, errors="replace")
     odd_theirs, odd_mine = _odd_characters(theirs), _odd_characters(mine)
