@@ -43,6 +43,22 @@ BYLINE = re.compile(
     r"更新时间|时间|来源|作者|编辑|责任编辑|记者|稿源|发布日期|日期|浏览次数|阅读|点击)\s*[:：]",
     re.IGNORECASE,
 )
+# a photo credit on its own line: "Photo: Hau Dinh, AP", "Fotos: Berliner Feuerwehr", "Bild via dpa", "图片来源：新华社";
+# a name or agency, not a sentence (a caption that starts with "Photo:" and says something ends like a sentence)
+IMAGE_CREDIT = re.compile(
+    r"^(?:photos?|photographs?|images?|pictures?|(?:photo |image )?credits?|image source|illustration|"
+    r"fotos?|bild(?:er|quelle|nachweis)?|fotoquelle|titelbild|titelfoto|beitragsbild|headerbild|"
+    r"crédits?(?: photos?)?|fotograf[íi]as?|imagen|cr[ée]dito|immagine|imagem|beeld|"
+    r"图片来源|图片提供|图源|供图|摄影)\s*(?:[:：|/]|©|\bvia\b)\s*\S[^\n]{0,100}$",
+    re.IGNORECASE,
+)
+# PHP's own error format, printed into the page by a broken site: "Warning: Creating default object from empty
+# value in /www/htdocs/wp-includes/classes.php on line 407" (one broken page can carry hundreds of them)
+SERVER_ERROR = re.compile(
+    r"^(?:<b>)?(?:PHP )?(?:Warning|Notice|Deprecated|Strict Standards|(?:Catchable )?Fatal error|Parse error)"
+    r"(?:</b>)?\s*:\s.*\bin\s+(?:<b>)?\S+?(?:</b>)?\s+on line\s+(?:<b>)?\d+",
+    re.IGNORECASE,
+)
 DATE_ONLY = re.compile(
     r"^[\s(（\[]*(\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}|"
     r"(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2},? \d{4})"
@@ -162,6 +178,16 @@ def has_sentence_shape(line: str) -> bool:
     return len(WORD.findall(stripped)) >= 8
 
 
+def is_image_credit(line: str) -> bool:
+    """A photo credit line: a credit label, then a short name or agency that does not end like a sentence."""
+    stripped = line.strip()
+    return (
+        bool(IMAGE_CREDIT.match(stripped))
+        and len(WORD.findall(stripped)) <= 16
+        and not re.search(r"[.!?。！？]\s*$", stripped)
+    )
+
+
 @lru_cache(maxsize=65536)  # menus and footers repeat across a site's pages: classify each line once
 def classify_line(line: str) -> Reason | None:
     """The boilerplate reason for one line on its own, or None when the line may be content."""
@@ -171,6 +197,8 @@ def classify_line(line: str) -> Reason | None:
     lowered = stripped.lower()
     if ONLY_SYMBOLS.match(stripped):
         return Reason.SEPARATOR
+    if SERVER_ERROR.match(stripped):
+        return Reason.ERROR_MESSAGE
     if lowered in BUTTONS or lowered.strip("[]【】()（）") in BUTTONS:
         return Reason.BUTTON
     words = len(WORD.findall(stripped))
@@ -191,6 +219,8 @@ def classify_line(line: str) -> Reason | None:
     if BYLINE.match(stripped) and len(stripped) <= (40 if cjk else 80) and not SENTENCE_QUESTION.search(stripped):
         return Reason.BYLINE
     if DATE_ONLY.match(stripped):
+        return Reason.BYLINE
+    if is_image_credit(stripped):
         return Reason.BYLINE
     if RELATED_HEADING.match(stripped):
         return Reason.RELATED_LINKS
@@ -534,6 +564,34 @@ def footer_candidate_lines(text: str) -> list[tuple[int, int]]:
     return list(lines)
 
 
+# the two line-anchored rules as one pass over a whole text (see extracted_text_verdicts)
+CREDIT_OR_ERROR_LINE = re.compile(
+    "|".join("(?:" + rule.pattern.replace("^", r"^[ \t]*", 1) + ")" for rule in (IMAGE_CREDIT, SERVER_ERROR)),
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+def extracted_text_verdicts(text: str) -> list[LineVerdict]:
+    """The lines of an extractor's output that are never main text, however they sit inside the article's
+    container: copyright/ICP/"privacy policy" footers (bench/html_extraction.py: +0.02 F1 on cleaneval, +0.003 on
+    Chinese pages, +-0 elsewhere), photo credits and PHP error messages. Other line rules (menus, buttons,
+    bylines) stay off here: readability-style extractors keep such lines on purpose, and cutting them costs F1.
+    Candidates come from whole-text regex passes; `classify_line` confirms each one."""
+    verdicts = []
+    for start, end in footer_candidate_lines(text):
+        if classify_line(text[start:end]) == Reason.FOOTER:
+            verdicts.append(LineVerdict(start, end, Reason.FOOTER))
+    for match in CREDIT_OR_ERROR_LINE.finditer(text):
+        start = text.rfind("\n", 0, match.start()) + 1
+        end = text.find("\n", match.start())
+        end = len(text) if end < 0 else end
+        reason = classify_line(text[start:end])
+        if reason in (Reason.BYLINE, Reason.ERROR_MESSAGE):
+            verdicts.append(LineVerdict(start, end, reason))
+    verdicts.sort(key=lambda v: v.start)
+    return verdicts
+
+
 def html_extract_stage(doc: Document, config: Config) -> Document:
     """Stage: HTML -> main text (other documents pass through)."""
     if doc.content_type != "html":
@@ -559,12 +617,8 @@ def html_extract_stage(doc: Document, config: Config) -> Document:
     if not doc.text:
         return doc.reject(Reason.BOILERPLATE, "the extractor found no main text")
     if config.boilerplate.line_rules:
-        # extractors keep copyright/ICP/"privacy policy" lines that sit inside the article's container; they are
-        # never main text (bench/html_extraction.py: +0.02 F1 on cleaneval, +0.003 on Chinese pages, +-0 elsewhere)
-        # (classify_line says FOOTER only where FOOTER matches the line itself, which confirms each candidate)
-        verdicts = [LineVerdict(s, e, Reason.FOOTER) for s, e in footer_candidate_lines(doc.text)
-                    if classify_line(doc.text[s:e]) == Reason.FOOTER]
-        return _cut_lines(doc, verdicts, "extract", "the extracted text was only footer lines")
+        return _cut_lines(doc, extracted_text_verdicts(doc.text), "extract",
+                          "the extracted text was only footer lines, photo credits or error messages")
     return doc
 
 

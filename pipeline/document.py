@@ -48,13 +48,14 @@ class Reason(str, Enum):
     NAV_MENU = "nav_menu"  # runs of short link-like lines, `|`-separated menus
     SEPARATOR = "separator"  # lines of only punctuation or symbols
     BREADCRUMB = "breadcrumb"  # "Home > News > ..." trails
-    BYLINE = "byline"  # date/author/source/"updated:" lines around an article
+    BYLINE = "byline"  # date/author/source/"updated:" lines around an article, photo credits
     BUTTON = "button"  # print / share / login / back to top ...
     FOOTER = "footer"  # copyright, ICP/备案, "all rights reserved", powered-by lines
     RELATED_LINKS = "related_links"  # "related articles" blocks and link lists
     OFF_CONTENT = "off_content"  # short, sentence-less lines away from the main text (jusText-style context)
     TEMPLATE = "template"  # a line that recurs across many documents of the corpus
     DUPLICATE_PASSAGE = "duplicate_passage"  # a long paragraph already kept in another document
+    ERROR_MESSAGE = "error_message"  # server errors printed into the page (PHP "Warning: ... on line 12")
 
 
 REASON_VALUES: frozenset[str] = frozenset(r.value for r in Reason)
