@@ -449,6 +449,31 @@ def clean_lines(text: str) -> str:
 TITLE_SUFFIX = re.compile(r"(\s[-–—|_]\s|_)[^\n]{1,30}$")
 
 
+TITLE_LOOKAHEAD = 60  # lines after a page title in which its headline shows up again (after the page's menus)
+
+
+def is_page_title(lines: list[str], index: int) -> bool:
+    """Line `index` is a page's <title> as a crawler prints it, "Headline - Site" / "Headline_Site": shaped like
+    one, and repeated at the start of the next line (whole, or its second half when the dump cut the title's
+    start off and glued the page's text on)."""
+    title = lines[index].strip()
+    suffix = TITLE_SUFFIX.search(title)
+    if not suffix or len(title) > 80:
+        return False
+    nxt = lines[index + 1].strip() if index + 1 < len(lines) else ""
+    if nxt.startswith(title):
+        return True
+    # the title's start cut off, the page's text glued on after it ("网条约_百度百科 网页新闻贴吧...")
+    if len(nxt) > len(title) + 20 and any(
+        nxt.startswith(title[start:]) for start in range(1, min(len(title) // 2, len(title) - 6) + 1)
+    ):
+        return True
+    headline = title[: suffix.start()].strip()
+    if re.search(r"[/\\.{}<>=#]", headline) or len(headline) < (8 if is_cjk_line(headline) else 20):
+        return False
+    return any(line.strip() == headline for line in lines[index + 1 : index + 1 + TITLE_LOOKAHEAD])
+
+
 def split_pages(text: str) -> list[str]:
     """Split a dump of several pages where a boundary is visible: a footer block followed by more content,
     or a title line whose text the next line repeats (crawler dumps often print the title twice)."""
@@ -474,14 +499,7 @@ def split_pages(text: str) -> list[str]:
             since_content = 0
         if reason is None:
             since_content += len(stripped)
-        nxt = lines[i + 1].strip() if i + 1 < len(lines) else ""
-        if (
-            since_content > 200
-            and TITLE_SUFFIX.search(stripped)
-            and len(stripped) <= 80
-            and nxt.startswith(stripped)
-            and i not in cut_points
-        ):
+        if since_content > 200 and i not in cut_points and is_page_title(lines, i):
             cut_points.append(i)
             since_content = 0
     if not cut_points:
@@ -493,7 +511,35 @@ def split_pages(text: str) -> list[str]:
             pages.append("\n".join(lines[previous:point]))
             previous = point
     pages.append("\n".join(lines[previous:]))
-    return [p for p in pages if p.strip()]
+    return _merge_pages_without_prose([p for p in pages if p.strip()])
+
+
+def _is_prose_any_language(line: str) -> bool:
+    """Prose by `line_quality`, or (for languages without a function-word list) a long line ending a sentence."""
+    return line_quality(line) == GOOD or (
+        len(WORD.findall(line)) >= GOOD_MIN_WORDS and bool(SENTENCE_END.search(line.strip()))
+    )
+
+
+def _merge_pages_without_prose(pages: list[str]) -> list[str]:
+    """A part without a single prose line (markup remnants and menus between one page's footer and the next
+    page's title) joins the next part, or the previous one at the end: on its own it would be kept whole, as
+    `context_verdicts` leaves prose-less documents alone; next to prose, the context pass judges its lines."""
+    merged: list[str] = []
+    carry = ""
+    for page in pages:
+        page = carry + "\n" + page if carry else page
+        carry = ""
+        if any(_is_prose_any_language(line) for line in page.split("\n")):
+            merged.append(page)
+        else:
+            carry = page
+    if carry:
+        if merged:
+            merged[-1] += "\n" + carry
+        else:
+            merged.append(carry)
+    return merged
 
 
 def split_stage(doc: Document, config: Config) -> list[Document]:

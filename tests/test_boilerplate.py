@@ -106,6 +106,43 @@ def test_split_pages_on_repeated_title():
     assert len(pages) == 2 and pages[1].startswith("第二篇文章_百度百科")
 
 
+def test_split_pages_on_title_whose_start_the_dump_cut_off():
+    body = ZH_ARTICLE * 5
+    dump = body + "城市夜间图书馆_某某百科\n馆_某某百科 首页登录注册帮助" + body
+    pages = split_pages(dump)
+    assert len(pages) == 2 and pages[1].startswith("城市夜间图书馆_某某百科")
+    # a repeated file path is not a title: nothing glued on after it
+    junk = body + "templates/gallery/caption_layout.tpl\ngallery/caption_layout.tpl\n" + body
+    assert split_pages(junk) == [junk]
+
+
+def test_split_pages_on_title_whose_headline_comes_back_after_the_menu():
+    body = ZH_ARTICLE * 5
+    dump = body + "城市夜间图书馆延长开放时间_新闻_某某网\n首页\n|\n登录\n城市夜间图书馆延长开放时间\n" + body
+    pages = split_pages(dump)
+    assert len(pages) == 2 and pages[1].startswith("城市夜间图书馆延长开放时间_新闻_某某网")
+    english = ARTICLE * 3 + "Budget approved for the bridge repairs - City News\nHome\nSport\n" \
+        "Budget approved for the bridge repairs\n" + ARTICLE
+    assert len(split_pages(english)) == 2
+    # a title-shaped line whose head is a path or too short to be a headline stays inside its page
+    for line in ("gallery/caption_redesign - site", "Short - Site"):
+        head = line.split(" - ")[0]
+        assert len(split_pages(ARTICLE * 3 + f"{line}\nHome\n{head}\n" + ARTICLE)) == 1
+
+
+def test_a_part_without_prose_joins_the_next_page():
+    page1 = "First page title\n" + ARTICLE + "Copyright © 2024 Site One\n"
+    remnants = "END Include: Standard\nResource Included [id=1226636939151]\n"
+    page2 = "Second page title - Site Two\nSecond page title - Site Two\n" + ARTICLE.replace("council", "committee")
+    pages = split_pages(page1 + remnants + page2 * 2)
+    assert pages[0].startswith("First") and pages[1].startswith("END Include") and "Second page" in pages[1]
+    # Russian has no function-word list: a long sentence still counts as prose and keeps its page apart
+    russian = "Они настоящие гении кулинарного искусства, и их творения поражают не только вкусом, но и красотой.\n"
+    pages = split_pages(page1 + "Заголовок страницы - Сайт\nЗаголовок страницы - Сайт\n" + russian * 3 + page2)
+    assert [p.split("\n")[0] for p in pages] == ["First page title", "Заголовок страницы - Сайт",
+                                                   "Second page title - Site Two"]
+
+
 def test_single_page_is_not_split():
     assert split_pages(ARTICLE) == [ARTICLE]
 
