@@ -521,6 +521,44 @@ def _is_prose_any_language(line: str) -> bool:
     )
 
 
+# Chinese portal and app UI words: menus, account links, share/like bars. Dumps of Chinese pages often glue
+# them into the text without separators ("切换模式写文章登录/注册", "赞同 2添加评论分享喜欢收藏"), where no line rule
+# sees them. Many are ordinary words on their own; only a run of several, with nothing but spaces, digits or
+# `|/·` between them, is a menu (prose separates such lists with 、，).
+GLUED_UI_TERMS = (
+    "首页 登录 注册 登录/注册 退出 搜索 全站搜索 帮助 帮助中心 设置 个人中心 我的收藏 查看我的收藏 收藏 分享 评论 添加评论 "
+    "点赞 赞同 喜欢 转发 举报 申请转载 申请 切换模式 写文章 打印 纠错 关闭 返回顶部 上一篇 下一篇 下载 客户端 下载APP APP "
+    "手机版 电脑版 网页 新闻 贴吧 知道 网盘 图片 视频 地图 文库 资讯 采购 百科 百度 进入词条 播报 讨论 上传视频 编辑 "
+    "秒懂百科 特色百科 知识专题 加入百科 百科团队 权威合作 有用 微信 微博 QQ空间 复制链接 扫一扫 字号 简体 繁体 无障碍 "
+    "关怀版 邮箱 留言 订阅 关注 私信 消息 会员 意见反馈 联系我们 关于我们 网站地图 更多 频道 专题 排行 热门 推荐 直播"
+).split()
+GLUED_UI_RUN = re.compile(
+    "(?:" + "|".join(re.escape(t) for t in sorted(GLUED_UI_TERMS, key=len, reverse=True)) + ")"
+)
+GLUED_UI_GLUE = re.compile(r"[\s|/｜·•+\d]*")
+GLUED_UI_MIN_TERMS, GLUED_UI_MIN_CHARS = 4, 8  # or 3 terms of >= 7 characters
+
+
+def glued_ui_runs(line: str) -> list[tuple[int, int]]:
+    """(start, end) of runs of UI words glued together inside one line of Chinese text."""
+    runs: list[tuple[int, int]] = []
+    position = 0
+    while True:
+        match = GLUED_UI_RUN.search(line, position)
+        if not match:
+            return runs
+        start, end, terms, chars = match.start(), match.end(), 1, match.end() - match.start()
+        while True:
+            glue = GLUED_UI_GLUE.match(line, end)
+            following = GLUED_UI_RUN.match(line, glue.end())
+            if not following:
+                break
+            end, terms, chars = following.end(), terms + 1, chars + following.end() - following.start()
+        if terms >= GLUED_UI_MIN_TERMS and chars >= GLUED_UI_MIN_CHARS or terms >= 3 and chars >= 7:
+            runs.append((start, end))
+        position = end
+
+
 def _merge_pages_without_prose(pages: list[str]) -> list[str]:
     """A part without a single prose line (markup remnants and menus between one page's footer and the next
     page's title) joins the next part, or the previous one at the end: on its own it would be kept whole, as
@@ -668,15 +706,29 @@ def html_extract_stage(doc: Document, config: Config) -> Document:
     return doc
 
 
-def _cut_lines(doc: Document, verdicts: list[LineVerdict], stage: str, empty_detail: str) -> Document:
-    """Cut the lines that have a reason, as spans of `stage`; reject the document if nothing is left."""
+def _cut_lines(doc: Document, verdicts: list[LineVerdict], stage: str, empty_detail: str,
+               inline: bool = False) -> Document:
+    """Cut the lines that have a reason, as spans of `stage`; with `inline`, also UI words glued into the
+    Chinese lines that stay (`glued_ui_runs`). Reject the document if nothing is left."""
     before = len(doc.text)
-    doc.text, spans = cut_spans(doc.text, _merge_line_ranges(doc.text, verdicts), stage)
+    ranges = _merge_line_ranges(doc.text, verdicts)
+    if inline:
+        ranges = sorted(ranges + _glued_ui_ranges(doc.text, verdicts))
+    doc.text, spans = cut_spans(doc.text, ranges, stage)
     doc.spans.extend(spans)
     doc.boilerplate_chars += before - len(doc.text)
     if not doc.text.strip():
         return doc.reject(Reason.BOILERPLATE, empty_detail)
     return doc
+
+
+def _glued_ui_ranges(text: str, verdicts: list[LineVerdict]) -> list[tuple[int, int, Reason]]:
+    ranges = []
+    for verdict in verdicts:
+        if verdict.reason is None and CJK_CHAR.search(text, verdict.start, verdict.end):
+            line = text[verdict.start : verdict.end]
+            ranges.extend((verdict.start + a, verdict.start + b, Reason.NAV_MENU) for a, b in glued_ui_runs(line))
+    return ranges
 
 
 def text_boilerplate_stage(doc: Document, config: Config) -> Document:
@@ -685,7 +737,7 @@ def text_boilerplate_stage(doc: Document, config: Config) -> Document:
         return doc
     verdicts = line_verdicts(doc.text)
     context_verdicts(doc.text, verdicts)
-    return _cut_lines(doc, verdicts, "boilerplate", "every line was boilerplate")
+    return _cut_lines(doc, verdicts, "boilerplate", "every line was boilerplate", inline=True)
 
 
 def min_length_stage(doc: Document, config: Config) -> Document:

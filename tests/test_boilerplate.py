@@ -269,3 +269,18 @@ def test_html_photo_credits_and_php_errors_are_cut_but_bylines_stay():
     assert "Paragraph 3." in doc.text and "load.php" not in doc.text and "Example Press" not in doc.text
     assert "By Jane Doe" in doc.text  # readability-style extractors keep bylines on purpose: the HTML path does too
     assert sorted(s.reason for s in doc.spans) == ["byline", "error_message"]
+
+
+def test_ui_words_glued_into_chinese_text_are_cut():
+    article = ZH_ARTICLE.strip()
+    glued = f"图书馆夜间开放 - 某某网切换模式写文章登录/注册{article}发布于 2024-03-30 赞同 2添加评论分享喜欢收藏"
+    doc = Document(id="x", source="x.txt", text=glued + "\n" + ZH_ARTICLE)
+    text_boilerplate_stage(doc, Config())
+    assert "切换模式" not in doc.text and "添加评论" not in doc.text and article in doc.text
+    assert [s.reason for s in doc.spans] == ["nav_menu", "nav_menu"]
+    # prose lists separate such words with 、，; two UI words in a sentence are just words
+    for prose in ("读者可以在首页登录后预约座位，也可以分享、评论、收藏和转发图书馆发布的新闻。",
+                  "网页、新闻、图片、视频和地图都能在这里搜索到。"):
+        doc = Document(id="y", source="y.txt", text=prose + "\n" + ZH_ARTICLE)
+        text_boilerplate_stage(doc, Config())
+        assert prose in doc.text and not doc.spans
