@@ -722,6 +722,20 @@ def _cut_lines(doc: Document, verdicts: list[LineVerdict], stage: str, empty_det
     return doc
 
 
+def repeated_line_verdicts(text: str, verdicts: list[LineVerdict]) -> None:
+    """Mark, in place, a kept line that repeats the kept line before it (>= 10 characters; dumps print a lead or
+    a caption twice) or that the next line starts with (>= 20 characters; a title cut short, then printed in
+    full with the page glued on) as `duplicate_passage`. Whitespace differences don't count."""
+    kept = [(v, " ".join(text[v.start : v.end].split())) for v in verdicts if v.reason is None]
+    kept = [(v, line) for v, line in kept if line]
+    for k, (verdict, line) in enumerate(kept):
+        after = kept[k + 1][1] if k + 1 < len(kept) else ""
+        if (k and len(line) >= 10 and kept[k - 1][1] == line) or (
+            len(line) >= 20 and len(after) > len(line) and after.startswith(line)
+        ):
+            verdict.reason = Reason.DUPLICATE_PASSAGE
+
+
 def _glued_ui_ranges(text: str, verdicts: list[LineVerdict]) -> list[tuple[int, int, Reason]]:
     ranges = []
     for verdict in verdicts:
@@ -737,6 +751,7 @@ def text_boilerplate_stage(doc: Document, config: Config) -> Document:
         return doc
     verdicts = line_verdicts(doc.text)
     context_verdicts(doc.text, verdicts)
+    repeated_line_verdicts(doc.text, verdicts)
     return _cut_lines(doc, verdicts, "boilerplate", "every line was boilerplate", inline=True)
 
 

@@ -54,7 +54,7 @@ class Reason(str, Enum):
     RELATED_LINKS = "related_links"  # "related articles" blocks and link lists
     OFF_CONTENT = "off_content"  # short, sentence-less lines away from the main text (jusText-style context)
     TEMPLATE = "template"  # a line that recurs across many documents of the corpus
-    DUPLICATE_PASSAGE = "duplicate_passage"  # a long paragraph already kept in another document
+    DUPLICATE_PASSAGE = "duplicate_passage"  # a long paragraph kept in another document, a line printed twice
     ERROR_MESSAGE = "error_message"  # server errors printed into the page (PHP "Warning: ... on line 12")
 
 

@@ -284,3 +284,21 @@ def test_ui_words_glued_into_chinese_text_are_cut():
         doc = Document(id="y", source="y.txt", text=prose + "\n" + ZH_ARTICLE)
         text_boilerplate_stage(doc, Config())
         assert prose in doc.text and not doc.spans
+
+
+def test_a_line_printed_twice_keeps_one_copy():
+    lead = "The council approved the budget on Monday after a long debate."
+    title = "Budget approved after long debate - City News"
+    text = f"{title[:30]}\n{title} The council met on Monday.\n{lead}\n{lead}\n" + ARTICLE
+    doc = Document(id="x", source="x.txt", text=text)
+    text_boilerplate_stage(doc, Config())
+    assert doc.text.count(lead) == 1 and doc.text.count(title[:30]) == 1 and title in doc.text
+    assert [s.reason for s in doc.spans] == ["duplicate_passage", "duplicate_passage"]
+    # short repeated lines are not passages; a repeat with another line between them is left alone
+    from pipeline.boilerplate import LineVerdict, repeated_line_verdicts
+    from pipeline.language import line_offsets
+
+    text = f"Yes it is\nYes it is\n{lead}\n{ARTICLE}{lead}"
+    verdicts = [LineVerdict(s, e, None) for s, e in line_offsets(text)]
+    repeated_line_verdicts(text, verdicts)
+    assert all(v.reason is None for v in verdicts)
