@@ -59,6 +59,12 @@ SERVER_ERROR = re.compile(
     r"(?:</b>)?\s*:\s.*\bin\s+(?:<b>)?\S+?(?:</b>)?\s+on line\s+(?:<b>)?\d+",
     re.IGNORECASE,
 )
+# markup left in a text dump: a line that opens like a tag or a conditional comment and holds no text outside
+# its tags ("<![endif]", "[if lt IE 9]>", "</div>", "<meta name=... >"); a tutorial's code line has text around
+MARKUP_START = re.compile(r"^(?:<!--|<!\[|\[if |</?[a-zA-Z][\w:.-]*(?:\s|/?>|$))")
+MARKUP_TOKEN = re.compile(
+    r"<!--|-->|<!\[endif\]>?|\[if [^\]]{1,40}\]>|</?[a-zA-Z][\w:.-]*(?:\s[^<>]*)?/?>|&nbsp;|<!\[CDATA\[|\]\]>"
+)
 DATE_ONLY = re.compile(
     r"^[\s(（\[]*(\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}|"
     r"(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2},? \d{4})"
@@ -199,6 +205,8 @@ def classify_line(line: str) -> Reason | None:
         return Reason.SEPARATOR
     if SERVER_ERROR.match(stripped):
         return Reason.ERROR_MESSAGE
+    if MARKUP_START.match(stripped) and not MARKUP_TOKEN.sub("", stripped).strip(" \t§·|-"):
+        return Reason.MARKUP
     if lowered in BUTTONS or lowered.strip("[]【】()（）") in BUTTONS:
         return Reason.BUTTON
     words = len(WORD.findall(stripped))

@@ -55,6 +55,7 @@ class Reason(str, Enum):
     OFF_CONTENT = "off_content"  # short, sentence-less lines away from the main text (jusText-style context)
     TEMPLATE = "template"  # a line that recurs across many documents of the corpus
     DUPLICATE_PASSAGE = "duplicate_passage"  # a long paragraph kept in another document, a line printed twice
+    MARKUP = "markup"  # a line of nothing but HTML/XML tags or conditional comments ("<![endif]", "</div>")
     ERROR_MESSAGE = "error_message"  # server errors printed into the page (PHP "Warning: ... on line 12")
 
 

@@ -302,3 +302,12 @@ def test_a_line_printed_twice_keeps_one_copy():
     verdicts = [LineVerdict(s, e, None) for s, e in line_offsets(text)]
     repeated_line_verdicts(text, verdicts)
     assert all(v.reason is None for v in verdicts)
+
+
+def test_markup_lines_left_in_a_dump_are_cut():
+    for markup in ("<![endif]", "[if lt IE 9]>", "</div>", '<meta name="robots" content="index">',
+                   '[if IE 9]><video style="display: none;"><![endif]', "<BR>&nbsp;"):
+        assert classify_line(markup) == Reason.MARKUP, markup
+    for text in ("<b>Note</b>: the bridge stays open during the repairs", "Use <div> for blocks and <span> inline",
+                 "<rdf:Description"):
+        assert classify_line(text) != Reason.MARKUP, text
