@@ -21,6 +21,11 @@ _SPACES = re.compile(r"[ \t\u00a0\u3000]+")
 
 
 def _normalise_lines(text: str) -> str:
+    """One block per line, runs of spaces as one, no blank lines, no soft hyphens: U+00AD is invisible, and
+    left in ("Ita\u00adli\u00adens") it splits words for every reader downstream; trafilatura drops it, other
+    extractors keep it, which also made their texts look unlike trafilatura's to the ensemble."""
+    if "\xad" in text:
+        text = text.replace("\xad", "")
     lines = (line.strip() for line in _SPACES.sub(" ", text).splitlines())  # (_SPACES holds no line break)
     return "\n".join(line for line in lines if line)
 

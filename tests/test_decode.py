@@ -153,3 +153,9 @@ def test_numero_signs_do_not_turn_windows_1251_into_mac_cyrillic():
 def test_greek_iso_8859_7_keeps_its_accented_capitals():
     text = "Άνοιξη στην Αθήνα: ο καιρός είναι ζεστός και οι δρόμοι είναι γεμάτοι κόσμο. Άλλοι πάνε στη θάλασσα. " * 3
     assert decode_bytes(text.encode("iso8859_7")).text == text
+
+
+def test_soft_hyphens_and_stray_controls_are_dropped_from_decoded_text():
+    from pipeline.decode import normalise_newlines
+
+    assert normalise_newlines("Ita\xadli\xadens\x00\r\nnext\x0cpage") == "Italiens\nnext\x0cpage"

@@ -12,6 +12,7 @@ import pytest
 
 from pipeline.dedup import tokens
 from pipeline.extractors import (
+    EXTRACTORS,
     BigramSpace,
     _any_case,
     _holds_block,
@@ -202,3 +203,15 @@ def test_strip_scripts_matches_the_single_regex_on_real_pages():
         pytest.skip("../shared/eval-data/mozilla-readability-testpages not present")
     for html in pages:
         assert strip_scripts(html) == SCRIPTS_REGEX.sub(" ", html)
+
+
+def test_soft_hyphens_are_dropped_by_every_extractor_and_the_ensemble():
+    import pipeline
+
+    paragraph = "Ita&shy;li&shy;ens Wei&shy;ne wach&shy;sen an son&shy;ni&shy;gen Hän&shy;gen ober&shy;halb der Stadt."
+    page = f"<html><body><article><h1>Wein</h1>{f'<p>{paragraph} Absatz {{}}.</p>' * 6}</article></body></html>"
+    page = page.format(*range(6))
+    for name in ("trafilatura", "readability", "resiliparse"):
+        text = EXTRACTORS[name](page)
+        assert "Italiens Weine wachsen" in text and "\xad" not in text, name
+    assert "Italiens Weine wachsen" in pipeline.clean_html(page)
