@@ -205,8 +205,11 @@ def classify_line(line: str) -> Reason | None:
         return Reason.SEPARATOR
     if SERVER_ERROR.match(stripped):
         return Reason.ERROR_MESSAGE
-    if MARKUP_START.match(stripped) and not MARKUP_TOKEN.sub("", stripped).strip(" \t§·|-"):
-        return Reason.MARKUP
+    if MARKUP_START.match(stripped):
+        # only tags, or a line of HTML source whose tags outweigh its text ('<a href="/news/list?id=3">News</a>')
+        outside = MARKUP_TOKEN.sub("", stripped).strip(" \t§·|-")
+        if not outside or (stripped.endswith(">") and len(outside) <= 0.4 * len(stripped)):
+            return Reason.MARKUP
     if lowered in BUTTONS or lowered.strip("[]【】()（）") in BUTTONS:
         return Reason.BUTTON
     words = len(WORD.findall(stripped))
@@ -235,6 +238,7 @@ def classify_line(line: str) -> Reason | None:
     parts = [p for p in BREADCRUMB_SEP.split(stripped) if p and not BREADCRUMB_SEP.fullmatch(p)]
     if (
         re.search(r"(>|»|›|→|＞)", stripped)
+        and not re.search(r"[<=]", stripped)  # "x < y and y > z", "a => b": code and maths, not a trail
         and 2 <= len(parts) <= 8
         and all(len(p) <= 30 for p in parts)
         and not has_sentence_shape(stripped.rstrip(">»›→＞ "))

@@ -415,7 +415,8 @@ def _iso2022(head: bytes) -> str | None:
 
 
 CONTROL_CHARS = re.compile("[\x00-\x08\x0e-\x1f\x7f]")
-STRAY_CONTROLS = re.compile("[\x00-\x08\x0b\x0d-\x1f\xad]")  # C0 controls but tab/LF/FF, and soft hyphens
+# C0 controls but tab/LF/FF, and the invisible characters extractors' output loses too (extractors.INVISIBLE)
+STRAY_CONTROLS = re.compile("[\x00-\x08\x0b\x0d-\x1f\xad\u200b\u2060\ufeff]")
 
 
 def control_char_ratio(text: str) -> float:
@@ -427,7 +428,8 @@ def control_char_ratio(text: str) -> float:
 
 
 def normalise_newlines(text: str) -> str:
-    """CRLF/CR -> LF, NUL and other C0 controls and soft hyphens dropped (they only break downstream tools)."""
+    """CRLF/CR -> LF, NUL and other C0 controls, soft hyphens and zero-width spaces dropped (they only break
+    downstream tools)."""
     if "\r" in text:  # a scan for one character is ~25x faster than the two replaces, and most text has none
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     if STRAY_CONTROLS.search(text):

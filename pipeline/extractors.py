@@ -20,12 +20,17 @@ BLOCK_TAGS = {
 _SPACES = re.compile(r"[ \t\u00a0\u3000]+")
 
 
+# soft hyphen, zero-width space, word joiner, zero-width no-break space (BOM): invisible, and left in
+# ("Ita\u00adli\u00adens") they split words for every reader downstream. trafilatura drops them, the other
+# extractors keep them, which also made their texts look unlike trafilatura's to the ensemble. (ZWJ/ZWNJ stay:
+# they change how Persian, Indic scripts and emoji are written.)
+INVISIBLE = re.compile("[\xad\u200b\u2060\ufeff]")
+
+
 def _normalise_lines(text: str) -> str:
-    """One block per line, runs of spaces as one, no blank lines, no soft hyphens: U+00AD is invisible, and
-    left in ("Ita\u00adli\u00adens") it splits words for every reader downstream; trafilatura drops it, other
-    extractors keep it, which also made their texts look unlike trafilatura's to the ensemble."""
-    if "\xad" in text:
-        text = text.replace("\xad", "")
+    """One block per line, runs of spaces as one, no blank lines, no invisible characters (`INVISIBLE`)."""
+    if INVISIBLE.search(text):
+        text = INVISIBLE.sub("", text)
     lines = (line.strip() for line in _SPACES.sub(" ", text).splitlines())  # (_SPACES holds no line break)
     return "\n".join(line for line in lines if line)
 

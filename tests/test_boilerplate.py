@@ -308,6 +308,14 @@ def test_markup_lines_left_in_a_dump_are_cut():
     for markup in ("<![endif]", "[if lt IE 9]>", "</div>", '<meta name="robots" content="index">',
                    '[if IE 9]><video style="display: none;"><![endif]', "<BR>&nbsp;"):
         assert classify_line(markup) == Reason.MARKUP, markup
+    # a line of HTML source whose tags outweigh its text is markup too
+    assert classify_line('<li><a href="https://example.org/browser/">Browser</a> | </li>') == Reason.MARKUP
     for text in ("<b>Note</b>: the bridge stays open during the repairs", "Use <div> for blocks and <span> inline",
-                 "<rdf:Description"):
+                 "<rdf:Description", "<p>Hello world</p>"):
         assert classify_line(text) != Reason.MARKUP, text
+
+
+def test_code_and_maths_are_not_breadcrumbs():
+    assert classify_line("Home > News > World") == Reason.BREADCRUMB
+    for line in ("x < y and y > z", "if (a >= b) return a;", "a => b"):
+        assert classify_line(line) is None, line

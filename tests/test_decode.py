@@ -159,3 +159,5 @@ def test_soft_hyphens_and_stray_controls_are_dropped_from_decoded_text():
     from pipeline.decode import normalise_newlines
 
     assert normalise_newlines("Ita\xadli\xadens\x00\r\nnext\x0cpage") == "Italiens\nnext\x0cpage"
+    # zero-width space, word joiner and a stray BOM go too; the zero-width joiner shapes emoji and scripts: it stays
+    assert normalise_newlines("a\u200bb\u2060c\ufeffd \U0001f469\u200d\U0001f4bb") == "abcd \U0001f469\u200d\U0001f4bb"
