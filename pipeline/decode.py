@@ -276,6 +276,7 @@ LANGUAGE_CODE_PAGES = {"tr": ("cp1254", "iso8859_9"), "pl": ("cp1250", "iso8859_
                        "hu": ("cp1250", "iso8859_2"), "ro": ("cp1250", "iso8859_2"), "bs": ("cp1250", "iso8859_2"),
                        "lt": ("cp1257", "iso8859_13"), "lv": ("cp1257", "iso8859_13")}
 C1_BYTES = re.compile(rb"[\x80-\x9f]")
+ICELANDIC_LETTERS = re.compile("[ðþÐÞ]")
 TAGS = re.compile(r"<[^>]{0,500}>")
 
 
@@ -289,18 +290,26 @@ def _by_language(data: bytes, encoding: str | None) -> str | None:
     text gets its language's code page (windows-125x when C1 bytes (0x80-0x9F) occur, which only it uses for
     letters, else ISO-8859-x), other text a Western one. The language is read from the text decoded by the
     guess, else decoded as windows-1250: Czech read as Turkish has so many wrong letters that the language
-    detector names another language."""
+    detector names another language. Baltic text read as Western is caught by its ð/þ (see below)."""
     name = _codec_name(encoding) if encoding else None
     if name not in LATIN_GUESSES:
         return encoding
     from .language import identify
 
-    for reading in dict.fromkeys((encoding, "cp1250")):
-        lang, _ = identify(TAGS.sub(" ", data[:20_000].decode(reading, errors="replace")))
+    guessed = TAGS.sub(" ", data[:20_000].decode(encoding, errors="replace"))
+    guessed_lang, _ = identify(guessed)
+    pages = LANGUAGE_CODE_PAGES.get(guessed_lang)
+    if name in WESTERN and guessed_lang not in ("is", "fo") and ICELANDIC_LETTERS.search(guessed):
+        # ð/þ are Icelandic and Faroese letters; elsewhere in text read as Western they are the š/ž of the Baltic
+        # pages (Latvian read so looks Turkish to the detector, whose ğ/ş sit there in ISO-8859-9): a
+        # windows-1257 reading that reads as Latvian or Lithuanian wins (Turkish text read so stays Turkish)
+        baltic, _ = identify(TAGS.sub(" ", data[:20_000].decode("cp1257", errors="replace")))
+        if baltic in ("lt", "lv"):
+            pages = LANGUAGE_CODE_PAGES[baltic]
+    if not pages and name != "cp1250":
+        lang, _ = identify(TAGS.sub(" ", data[:20_000].decode("cp1250", errors="replace")))
         pages = LANGUAGE_CODE_PAGES.get(lang)
-        if pages:
-            break
-    else:
+    if not pages:
         if name in WESTERN:
             return encoding
         pages = ("cp1252", "latin_1")  # a Central European or Turkish page for text in none of their languages
