@@ -43,6 +43,17 @@ BYLINE = re.compile(
     r"更新时间|时间|来源|作者|编辑|责任编辑|记者|稿源|发布日期|日期|浏览次数|阅读|点击)\s*[:：]",
     re.IGNORECASE,
 )
+# a relative timestamp on its own line ("2h ago", "vor 3 Stunden", "il y a 2 heures", "hace 3 horas", "3小时前"):
+# the date of a teaser in a list of other stories, or of a comment
+RELATIVE_TIME = re.compile(
+    r"^(?:(?:updated|posted|published)\s+)?(?:\d{1,3}|an?|one)\s*(?:s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|"
+    r"d|days?|w|wks?|weeks?|mo|months?|y|yrs?|years?)\s+ago$|"
+    r"^vor\s+\d{1,3}\s+(?:sekunden|minuten|stunden|tagen|wochen|monaten|jahren)$|"
+    r"^il y a\s+\d{1,3}\s+(?:secondes?|minutes?|heures?|jours?|semaines?|mois|ans?)$|"
+    r"^hace\s+\d{1,3}\s+(?:segundos?|minutos?|horas?|días?|semanas?|meses|mes|años?)$|"
+    r"^\d{1,3}\s*(?:秒|分钟|小时|天|周|个月|年)前$|^(?:刚刚|昨天|前天)(?:\s*\d{1,2}:\d{2})?$",
+    re.IGNORECASE,
+)
 # a photo credit on its own line: "Photo: Hau Dinh, AP", "Fotos: Berliner Feuerwehr", "Bild via dpa", "图片来源：新华社";
 # a name or agency, not a sentence (a caption that starts with "Photo:" and says something ends like a sentence)
 IMAGE_CREDIT = re.compile(
@@ -229,7 +240,7 @@ def classify_line(line: str) -> Reason | None:
         return Reason.FOOTER
     if BYLINE.match(stripped) and len(stripped) <= (40 if cjk else 80) and not SENTENCE_QUESTION.search(stripped):
         return Reason.BYLINE
-    if DATE_ONLY.match(stripped):
+    if DATE_ONLY.match(stripped) or RELATIVE_TIME.match(stripped):
         return Reason.BYLINE
     if is_image_credit(stripped):
         return Reason.BYLINE

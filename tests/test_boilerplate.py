@@ -319,3 +319,11 @@ def test_code_and_maths_are_not_breadcrumbs():
     assert classify_line("Home > News > World") == Reason.BREADCRUMB
     for line in ("x < y and y > z", "if (a >= b) return a;", "a => b"):
         assert classify_line(line) is None, line
+
+
+def test_relative_timestamps_on_their_own_line_are_bylines():
+    for stamp in ("2h ago", "3 hours ago", "Updated 5 min ago", "vor 3 Stunden", "il y a 2 heures", "hace 3 horas",
+                  "3小时前", "昨天 12:30"):
+        assert classify_line(stamp) == Reason.BYLINE, stamp
+    for text in ("Three hours ago the bridge was still open.", "2 years ago today", "小时前"):
+        assert classify_line(text) is None, text
