@@ -421,7 +421,8 @@ def _menu_candidate(text: str, verdict: LineVerdict) -> bool:
 
 
 def cut_spans(text: str, ranges: list[tuple[int, int, Reason]], stage: str) -> tuple[str, list[Span]]:
-    """Remove ranges (sorted, non-overlapping, whole lines) from text; return the new text and the spans."""
+    """Remove ranges (sorted, non-overlapping; whole lines, or runs inside a line) from text; return the new
+    text and the spans."""
     if not ranges:
         return text, []
     spans: list[Span] = []
