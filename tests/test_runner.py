@@ -65,6 +65,9 @@ def test_sample_content_decisions(sample_run):
     assert text.count("夜间自习室") >= 1 and sum("夜间自习室" in r["text"] for r in kept) == 1
     assert "无码" not in text and "endobj" not in text and "Copyright" not in text
     assert "京ICP备" not in text and "Login | Register" not in text
+    # a PHP warning, a photo credit, a relative timestamp and UI words glued into a line (samples written for it)
+    assert "pluggable.php" not in text and "Photo: Millbrook" not in text and "2h ago" not in text
+    assert "复制链接" not in text
     zh = next(r for r in kept if "夜间自习室" in r["text"])
     assert zh["lang"] == "zh" and zh["cluster_size"] == 3
     pdf = next(r for r in kept if r["source"] == "minutes.pdf")
