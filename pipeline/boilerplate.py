@@ -760,12 +760,36 @@ def repeated_line_verdicts(text: str, verdicts: list[LineVerdict]) -> None:
             verdict.reason = Reason.DUPLICATE_PASSAGE
 
 
+# a page flattened into one line ends with its footer glued on: "...的权利]新手上路...©2024 Baidu ... 京ICP证030173号"
+GLUED_FOOTER_MARK = re.compile(r"©|ICP\s*[备证]|公网安备|版权所有|copyright", re.IGNORECASE)
+CJK_SENTENCE_END = re.compile(r"[。！？!?」』】\]]")
+
+
+def glued_footer_start(line: str) -> int | None:
+    """Where the footer glued to the end of a long Chinese line starts: a copyright/ICP mark in the line's last
+    400 characters, and the last sentence end no more than 200 characters before it; else None."""
+    if len(line) < 300 or not is_cjk_line(line):
+        return None
+    mark = GLUED_FOOTER_MARK.search(line, len(line) - 400)
+    if not mark:
+        return None
+    start = None
+    for end in CJK_SENTENCE_END.finditer(line, max(0, mark.start() - 200), mark.start()):
+        start = end.end()
+    return start
+
+
 def _glued_ui_ranges(text: str, verdicts: list[LineVerdict]) -> list[tuple[int, int, Reason]]:
+    """UI words glued into kept Chinese lines (`glued_ui_runs`), and footers glued to their ends."""
     ranges = []
     for verdict in verdicts:
         if verdict.reason is None and CJK_CHAR.search(text, verdict.start, verdict.end):
             line = text[verdict.start : verdict.end]
-            ranges.extend((verdict.start + a, verdict.start + b, Reason.NAV_MENU) for a, b in glued_ui_runs(line))
+            footer = glued_footer_start(line)
+            runs = glued_ui_runs(line if footer is None else line[:footer])
+            ranges.extend((verdict.start + a, verdict.start + b, Reason.NAV_MENU) for a, b in runs)
+            if footer is not None:
+                ranges.append((verdict.start + footer, verdict.end, Reason.FOOTER))
     return ranges
 
 

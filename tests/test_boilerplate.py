@@ -327,3 +327,16 @@ def test_relative_timestamps_on_their_own_line_are_bylines():
         assert classify_line(stamp) == Reason.BYLINE, stamp
     for text in ("Three hours ago the bridge was still open.", "2 years ago today", "小时前"):
         assert classify_line(text) is None, text
+
+
+def test_a_footer_glued_to_the_end_of_a_flattened_chinese_page_is_cut():
+    body = ZH_ARTICLE.strip() * 8  # a page flattened into one line of 400 characters
+    footer = "新手上路在线客服意见反馈投诉建议©2024 某某网 使用前必读 | 隐私政策 | 京ICP证000000号"
+    doc = Document(id="x", source="x.txt", text=body + footer + "\n")
+    text_boilerplate_stage(doc, Config())
+    assert doc.text.strip() == body and [s.reason for s in doc.spans] == ["footer"]
+    # a sentence about copyright inside the article, far from the line's end, stays
+    prose = "出版社表示，该书版权所有人已经同意授权，图书馆可以免费提供电子版借阅服务。" + body
+    doc = Document(id="y", source="y.txt", text=prose + "\n")
+    text_boilerplate_stage(doc, Config())
+    assert doc.text.strip() == prose and not doc.spans
