@@ -195,6 +195,28 @@ def has_sentence_shape(line: str) -> bool:
     return len(WORD.findall(stripped)) >= 8
 
 
+# a share bar left as a line: social networks and share verbs only ("Share on Facebook", "Rezept drucken Bei
+# Pinterest speichern", "Facebook, Instagram,"), in the languages of our test pages
+SHARE_NETWORKS = frozenset(
+    "facebook twitter pinterest whatsapp linkedin xing reddit tumblr telegram instagram youtube flipboard pocket "
+    "mastodon bluesky vk weibo wechat messenger".split()
+)
+SHARE_WORDS = SHARE_NETWORKS | frozenset(
+    "share shares tweet teilen twittern pin pinnen drucken print merken speichern email e-mail mail on auf bei per "
+    "via partager imprimer compartir imprimir condividi stampa delen copy link kopieren save folgen follow us zum "
+    "rezept this article artikel x sms send senden".split()
+)
+SHARE_NETWORK = re.compile(r"\b(?:" + "|".join(sorted(SHARE_NETWORKS)) + r")\b", re.IGNORECASE)
+SHARE_WORD = re.compile(r"[^\W\d_][\w-]*")
+
+
+def is_share_line(line: str) -> bool:
+    """A line of at most 12 words, all social networks or share verbs, naming at least one network."""
+    words = [w.lower() for w in SHARE_WORD.findall(line)]
+    return (0 < len(words) <= 12 and any(w in SHARE_NETWORKS for w in words)
+            and all(w in SHARE_WORDS for w in words))
+
+
 def is_image_credit(line: str) -> bool:
     """A photo credit line: a credit label, then a short name or agency that does not end like a sentence."""
     stripped = line.strip()
@@ -221,7 +243,7 @@ def classify_line(line: str) -> Reason | None:
         outside = MARKUP_TOKEN.sub("", stripped).strip(" \t§·|-")
         if not outside or (stripped.endswith(">") and len(outside) <= 0.4 * len(stripped)):
             return Reason.MARKUP
-    if lowered in BUTTONS or lowered.strip("[]【】()（）") in BUTTONS:
+    if lowered in BUTTONS or lowered.strip("[]【】()（）") in BUTTONS or is_share_line(stripped):
         return Reason.BUTTON
     words = len(WORD.findall(stripped))
     cjk = is_cjk_line(stripped)
@@ -682,7 +704,7 @@ CREDIT_OR_ERROR_LINE = re.compile(
 def extracted_text_verdicts(text: str) -> list[LineVerdict]:
     """The lines of an extractor's output that are never main text, however they sit inside the article's
     container: copyright/ICP/"privacy policy" footers (bench/html_extraction.py: +0.02 F1 on cleaneval, +0.003 on
-    Chinese pages, +-0 elsewhere), photo credits and PHP error messages. Other line rules (menus, buttons,
+    Chinese pages, +-0 elsewhere), photo credits, PHP error messages and share bars ("Share on Facebook"). Other line rules (menus, buttons,
     bylines) stay off here: readability-style extractors keep such lines on purpose, and cutting them costs F1.
     Candidates come from whole-text regex passes; `classify_line` confirms each one."""
     verdicts = []
@@ -690,14 +712,21 @@ def extracted_text_verdicts(text: str) -> list[LineVerdict]:
         if classify_line(text[start:end]) == Reason.FOOTER:
             verdicts.append(LineVerdict(start, end, Reason.FOOTER))
     for match in CREDIT_OR_ERROR_LINE.finditer(text):
-        start = text.rfind("\n", 0, match.start()) + 1
-        end = text.find("\n", match.start())
-        end = len(text) if end < 0 else end
+        start, end = _line_around(text, match.start())
         reason = classify_line(text[start:end])
         if reason in (Reason.BYLINE, Reason.ERROR_MESSAGE):
             verdicts.append(LineVerdict(start, end, reason))
+    share_lines = {_line_around(text, match.start()) for match in SHARE_NETWORK.finditer(text)}
+    verdicts.extend(LineVerdict(start, end, Reason.BUTTON) for start, end in share_lines
+                    if is_share_line(text[start:end]) and classify_line(text[start:end]) == Reason.BUTTON)
     verdicts.sort(key=lambda v: v.start)
     return verdicts
+
+
+def _line_around(text: str, position: int) -> tuple[int, int]:
+    start = text.rfind("\n", 0, position) + 1
+    end = text.find("\n", position)
+    return start, len(text) if end < 0 else end
 
 
 def html_extract_stage(doc: Document, config: Config) -> Document:

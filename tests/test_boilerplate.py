@@ -340,3 +340,15 @@ def test_a_footer_glued_to_the_end_of_a_flattened_chinese_page_is_cut():
     doc = Document(id="y", source="y.txt", text=prose + "\n")
     text_boilerplate_stage(doc, Config())
     assert doc.text.strip() == prose and not doc.spans
+
+
+def test_share_bars_are_buttons_in_dumps_and_in_extracted_html():
+    for line in ("Share on Facebook", "Rezept drucken Bei Pinterest speichern", "Facebook, Instagram,",
+                 "Follow us on Twitter"):
+        assert classify_line(line) == Reason.BUTTON, line
+    for line in ("Facebook reported higher profits on Monday", "Share prices fell", "The pocket watch"):
+        assert classify_line(line) != Reason.BUTTON, line
+    from pipeline.boilerplate import extracted_text_verdicts
+
+    text = f"{PROSE}Share on Facebook\nFacebook reported higher profits on Monday.\n{PROSE}"
+    assert [text[v.start:v.end] for v in extracted_text_verdicts(text)] == ["Share on Facebook"]
