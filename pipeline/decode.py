@@ -296,18 +296,21 @@ def _by_language(data: bytes, encoding: str | None) -> str | None:
         return encoding
     from .language import identify
 
-    guessed = TAGS.sub(" ", data[:20_000].decode(encoding, errors="replace"))
+    def read_as(page: str) -> str:
+        return TAGS.sub(" ", data[:20_000].decode(page, errors="replace"))
+
+    guessed = read_as(encoding)
     guessed_lang, _ = identify(guessed)
     pages = LANGUAGE_CODE_PAGES.get(guessed_lang)
     if name in WESTERN and guessed_lang not in ("is", "fo") and ICELANDIC_LETTERS.search(guessed):
         # ð/þ are Icelandic and Faroese letters; elsewhere in text read as Western they are the š/ž of the Baltic
         # pages (Latvian read so looks Turkish to the detector, whose ğ/ş sit there in ISO-8859-9): a
         # windows-1257 reading that reads as Latvian or Lithuanian wins (Turkish text read so stays Turkish)
-        baltic, _ = identify(TAGS.sub(" ", data[:20_000].decode("cp1257", errors="replace")))
+        baltic, _ = identify(read_as("cp1257"))
         if baltic in ("lt", "lv"):
             pages = LANGUAGE_CODE_PAGES[baltic]
     if not pages and name != "cp1250":
-        lang, _ = identify(TAGS.sub(" ", data[:20_000].decode("cp1250", errors="replace")))
+        lang, _ = identify(read_as("cp1250"))
         pages = LANGUAGE_CODE_PAGES.get(lang)
     if not pages:
         if name in WESTERN:
@@ -424,8 +427,13 @@ def _iso2022(head: bytes) -> str | None:
 
 
 CONTROL_CHARS = re.compile("[\x00-\x08\x0e-\x1f\x7f]")
-# C0 controls but tab/LF/FF, and the invisible characters extractors' output loses too (extractors.INVISIBLE)
-STRAY_CONTROLS = re.compile("[\x00-\x08\x0b\x0d-\x1f\xad\u200b\u2060\ufeff]")
+# soft hyphen, zero-width space, word joiner, zero-width no-break space (BOM): invisible, and left in
+# ("Ita\u00adli\u00adens") they split words for every reader downstream; dropped from decoded text here and from
+# every extractor's output (extractors._normalise_lines). ZWJ/ZWNJ stay: they change how Persian, Indic scripts
+# and emoji are written.
+INVISIBLE_CHARS = "\xad\u200b\u2060\ufeff"
+# C0 controls but tab/LF/FF, and the invisible characters
+STRAY_CONTROLS = re.compile(f"[\x00-\x08\x0b\x0d-\x1f{INVISIBLE_CHARS}]")
 
 
 def control_char_ratio(text: str) -> float:

@@ -13,6 +13,8 @@ from functools import lru_cache
 
 import numpy as np
 
+from .decode import INVISIBLE_CHARS
+
 BLOCK_TAGS = {
     "p", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "li", "tr", "td", "th", "section", "article",
     "blockquote", "pre", "table", "ul", "ol", "dd", "dt", "figcaption", "header", "footer", "main", "aside",
@@ -20,11 +22,9 @@ BLOCK_TAGS = {
 _SPACES = re.compile(r"[ \t\u00a0\u3000]+")
 
 
-# soft hyphen, zero-width space, word joiner, zero-width no-break space (BOM): invisible, and left in
-# ("Ita\u00adli\u00adens") they split words for every reader downstream. trafilatura drops them, the other
-# extractors keep them, which also made their texts look unlike trafilatura's to the ensemble. (ZWJ/ZWNJ stay:
-# they change how Persian, Indic scripts and emoji are written.)
-INVISIBLE = re.compile("[\xad\u200b\u2060\ufeff]")
+# the invisible characters decoded text loses too (decode.INVISIBLE_CHARS): trafilatura drops them, the other
+# extractors keep them, which also made their texts look unlike trafilatura's to the ensemble
+INVISIBLE = re.compile(f"[{INVISIBLE_CHARS}]")
 
 
 def _normalise_lines(text: str) -> str:
