@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from airflow.sdk import Asset, Param, dag, get_current_context, task
+from airflow.sdk.exceptions import AirflowFailException
 
 DATA_DIR = Path(os.environ.get("CORPUS_DATA_DIR", Path(__file__).resolve().parent.parent / "data"))
 CLEAN_OUTPUT = str(DATA_DIR / "clean")
@@ -40,20 +41,31 @@ DEFAULT_ARGS = {
     params={
         "input": Param(str(DATA_DIR / "raw"), type="string", description="input folder, file or glob"),
         "output": Param(CLEAN_OUTPUT, type="string", description="output folder (Parquet shards + manifest)"),
-        "mode": Param("incremental", enum=["incremental", "full"],
-                      description="incremental: skip input files already in the published manifest"),
+        "mode": Param("incremental", enum=["incremental", "append", "full"],
+                      description="incremental: the input is the whole corpus (new and changed files processed, "
+                      "removed ones retracted); append: the input holds new files only (published ones stay); "
+                      "full: everything processed again"),
         "languages": Param(["zh", "en"], type="array", description="languages to keep ([] keeps all)"),
         "config_file": Param("", type="string", description="optional TOML config (see config.example.toml)"),
         "config": Param({}, type="object", description='overrides, e.g. {"dedup": {"threshold": 0.6}}'),
         "shard_bytes": Param(0, type="integer", minimum=0, description="input bytes per mapped task (0: default)"),
+        "force": Param(False, type="boolean",
+                       description="publish even over a corpus from another input, or past max_shrink"),
+        "allow_empty": Param(False, type="boolean", description="publish an empty corpus when the input is empty"),
+        "max_shrink": Param(0.5, type="number", minimum=0, maximum=1,
+                            description="refuse a run that removes more than this share of the corpus"),
     },
 )
 def corpus_clean():
-    @task
+    # a bad param, a config typo or a refused run fails at once: a retry would fail the same way
+    @task(retries=0)
     def plan() -> str:
-        from pipeline.tasks import plan_task
+        from pipeline.tasks import PermanentError, plan_task
 
-        return plan_task(dict(get_current_context()["params"]))["plan"]
+        try:
+            return plan_task(dict(get_current_context()["params"]))["plan"]
+        except PermanentError as exc:
+            raise AirflowFailException(str(exc)) from exc
 
     @task
     def shard_indices(plan_path: str) -> list[int]:
@@ -73,29 +85,40 @@ def corpus_clean():
 
         return map_task(plan_path, shard)
 
-    @task
+    # "none_failed": on a night with nothing to process the mapped tasks are skipped, and the steps after them
+    # still run (publish removes the run's work files)
+    @task(trigger_rule="none_failed")
     def dedup_partition(plan_path: str, partition: int) -> str:
         from pipeline.tasks import dedup_partition_task
 
         return dedup_partition_task(plan_path, partition)
 
-    @task
+    @task(trigger_rule="none_failed")
     def dedup_union(plan_path: str) -> dict:
         from pipeline.tasks import dedup_union_task
 
         return dedup_union_task(plan_path)
 
-    @task
-    def write_shard(plan_path: str, shard: int) -> dict:
+    @task(trigger_rule="none_failed")
+    def write_indices(plan_path: str) -> list[int]:
+        from pipeline.tasks import write_indices_task
+
+        return write_indices_task(plan_path)
+
+    @task(trigger_rule="none_failed")
+    def write_segment(plan_path: str, position: int) -> dict:
         from pipeline.tasks import write_task
 
-        return write_task(plan_path, shard)
+        return write_task(plan_path, position)
 
-    @task(outlets=[CLEAN_ASSET])
+    @task(outlets=[CLEAN_ASSET], trigger_rule="none_failed")
     def publish(plan_path: str) -> dict:
-        from pipeline.tasks import publish_task
+        from pipeline.tasks import PermanentError, publish_task
 
-        summary = publish_task(plan_path)
+        try:
+            summary = publish_task(plan_path)
+        except PermanentError as exc:
+            raise AirflowFailException(str(exc)) from exc
         get_current_context()["outlet_events"][CLEAN_ASSET].extra = summary
         return summary
 
@@ -104,8 +127,11 @@ def corpus_clean():
     mapped = map_shard.partial(plan_path=plan_path).expand(shard=shards)
     edges = dedup_partition.partial(plan_path=plan_path).expand(partition=partition_indices(plan_path))
     union = dedup_union(plan_path)
-    written = write_shard.partial(plan_path=plan_path).expand(shard=shards)
-    mapped >> edges >> union >> written >> publish(plan_path)
+    # which segments get new output is known only after the union: new shards, and published ones whose
+    # inputs or duplicate clusters changed
+    positions = write_indices(plan_path)
+    written = write_segment.partial(plan_path=plan_path).expand(position=positions)
+    mapped >> edges >> union >> positions >> written >> publish(plan_path)
 
 
 corpus_clean()

@@ -9,11 +9,13 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from pathlib import Path
 
 from . import __version__
 from .config import ConfigError, load_config
+from .corpus import DEFAULT_MAX_SHRINK, OutputError, RunRefused
 
 log = logging.getLogger("pipeline")
 
@@ -25,7 +27,8 @@ def _parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser("run", help="clean input files into Parquet shards")
     run.add_argument("inputs", nargs="+", help="files, folders or globs (quote globs)")
-    run.add_argument("-o", "--output", default="data/clean", help="output directory (default: data/clean)")
+    # no default: a one-off run must not land in (and replace) the folder where the nightly corpus is published
+    run.add_argument("-o", "--output", required=True, help="output folder (required)")
     run.add_argument("-w", "--workers", type=int, default=1, help="worker processes (default: 1)")
     run.add_argument(
         "-c", "--config", help="TOML file with thresholds and switches (see config.example.toml)"
@@ -33,11 +36,26 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--languages", help="comma-separated languages to keep (default: zh,en; 'all' keeps all)"
     )
-    run.add_argument(
+    modes = run.add_mutually_exclusive_group()
+    modes.add_argument(
         "--incremental",
         action="store_true",
-        help="skip inputs already in the output's manifest; dedup new documents against it",
+        help="the input is the whole corpus: process new and changed files only, retract removed ones, and "
+        "publish what a full run would",
     )
+    modes.add_argument(
+        "--append",
+        action="store_true",
+        help="the input holds new files only (a landing folder): add them, keep everything published",
+    )
+    run.add_argument("--force", action="store_true",
+                     help="publish even when the run would replace a corpus made from another input root or "
+                     "shrink the published corpus past --max-shrink")
+    run.add_argument("--allow-empty", action="store_true",
+                     help="publish an empty corpus when the input holds no files (refused otherwise)")
+    run.add_argument("--max-shrink", type=float, default=DEFAULT_MAX_SHRINK,
+                     help="refuse to publish when more than this share of the published inputs or kept "
+                     "documents would go (default: 0.5)")
     run.add_argument("--shard-bytes", type=int, help="input bytes per shard (unit of parallel work)")
     run.add_argument("--keep-work", action="store_true", help="keep intermediate files under OUTPUT/_work")
     run.add_argument("--no-report", action="store_true", help="do not write report.html")
@@ -60,6 +78,15 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except BrokenPipeError:
+        # `stats OUT | head`: the reader has what it wanted; no traceback, and no second error at exit
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+
+
+def _main(argv: list[str] | None) -> int:
     args = _parser().parse_args(argv)
     level = logging.WARNING if getattr(args, "quiet", False) else logging.INFO
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(message)s", stream=sys.stderr)
@@ -76,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
             path = write_report(Path(args.output))
             print(path)
             return 0
-    except (ConfigError, FileNotFoundError) as exc:
+    except (ConfigError, FileNotFoundError, OutputError, RunRefused) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     return 2
@@ -100,22 +127,34 @@ def _run(args: argparse.Namespace) -> int:
     config = load_config(args.config, overrides)
     if args.workers < 1:
         raise ConfigError("--workers must be at least 1")
+    if not 0 <= args.max_shrink <= 1:
+        raise ConfigError("--max-shrink must be between 0 and 1")
     try:
         result = run(
             args.inputs,
             args.output,
             config,
             workers=args.workers,
-            incremental=args.incremental,
+            mode="incremental" if args.incremental else "append" if args.append else "full",
             progress=not args.quiet,
             keep_work=args.keep_work,
+            force=args.force,
+            allow_empty=args.allow_empty,
+            max_shrink=args.max_shrink,
         )
-    except (ConfigError, FileNotFoundError):
+    except (ConfigError, FileNotFoundError, OutputError, RunRefused):
         raise
     except Exception as exc:  # noqa: BLE001 - the run failed: say so and exit 1
         log.exception("run failed: %s", exc)
         return 1
+    if not result.changed:
+        print(f"nothing changed since the last publish: {result.inputs['unchanged']} inputs unchanged, "
+              f"{result.manifest['documents']['kept']} documents kept in {result.output} as before")
+        return 0
     print(summary_table(result.stats))
+    changes = result.inputs
+    print(f"\ninputs: {changes['added']} added, {changes['changed']} changed, {changes['removed']} removed, "
+          f"{changes['unchanged']} unchanged")
     print(
         f"\n{result.manifest['documents']['kept']} documents kept, {result.manifest['documents']['rejected']} "
         f"rejected, in {result.seconds:.1f}s -> {result.output}"

@@ -163,9 +163,10 @@ def _glob_root(pattern: str) -> str:
     return str(Path(*prefix)) if prefix else "."
 
 
-def _walk(directory: str, follow_symlinks: bool) -> Iterator[str]:
-    """All files under `directory`, sorted, each real directory visited once (symlink loops end)."""
-    seen: set[tuple[int, int]] = set()
+def _walk(directory: str, follow_symlinks: bool, excluded: frozenset[tuple[int, int]] = frozenset()) -> Iterator[str]:
+    """All files under `directory`, sorted, each real directory visited once (symlink loops end); the
+    directories in `excluded` ((st_dev, st_ino) pairs: the output folder) are not entered."""
+    seen: set[tuple[int, int]] = set(excluded)
     stack = [directory]
     while stack:
         current = stack.pop()
@@ -200,14 +201,30 @@ def _walk(directory: str, follow_symlinks: bool) -> Iterator[str]:
         stack.extend(reversed(subdirs))
 
 
+def _identity(path: str) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino)
+
+
+def _inside(path: str, folders: list[str]) -> bool:
+    real = os.path.realpath(path)
+    return any(real == f or real.startswith(f.rstrip(os.sep) + os.sep) for f in folders)
+
+
 def discover(
-    inputs: Iterable[str], follow_symlinks: bool = True, with_hash: bool = True
+    inputs: Iterable[str], follow_symlinks: bool = True, with_hash: bool = True, exclude: Iterable[str] = ()
 ) -> tuple[str, list[InputFile]]:
     """Expand files, folders and globs into a sorted, de-duplicated list of input files.
 
     Returns the common root (sources are relative to it) and the files. Raises FileNotFoundError when an
-    input matches nothing, since that is a mistake in the command, not bad data.
+    input matches nothing, since that is a mistake in the command, not bad data. Nothing inside an
+    `exclude` folder is an input (the output folder: its manifest, report and shards are not documents).
     """
+    excluded_dirs = [os.path.realpath(e) for e in exclude]
+    excluded = frozenset(i for i in map(_identity, excluded_dirs) if i is not None)
     found: list[tuple[str, str]] = []  # (path, root)
     for item in inputs:
         if glob.has_magic(item):
@@ -216,13 +233,18 @@ def discover(
                 raise FileNotFoundError(f"input pattern matched nothing: {item}")
             root = _glob_root(item)
             for match in matches:
+                if _inside(match, excluded_dirs):
+                    continue
                 if os.path.isdir(match):
-                    found.extend((p, root) for p in _walk(match, follow_symlinks))
+                    found.extend((p, root) for p in _walk(match, follow_symlinks, excluded))
                 else:
                     found.append((match, root))
         elif os.path.isdir(item):
-            found.extend((p, item) for p in _walk(item, follow_symlinks))
+            if not _inside(item, excluded_dirs):
+                found.extend((p, item) for p in _walk(item, follow_symlinks, excluded))
         elif os.path.lexists(item):
+            if _inside(item, excluded_dirs):
+                continue
             found.append((item, os.path.dirname(item) or "."))
         else:
             raise FileNotFoundError(f"input not found: {item}")

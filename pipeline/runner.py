@@ -40,7 +40,22 @@ import pyarrow.parquet as pq
 
 from . import __version__
 from .boilerplate import cut_spans, html_extract_stage, min_length_stage, split_stage, text_boilerplate_stage
-from .config import Config, config_from_dict
+from .config import Config, ConfigError, config_from_dict
+from .corpus import (
+    DEFAULT_MAX_SHRINK,
+    MANIFEST,
+    MODES,
+    SEGMENTS_DIR,
+    CarriedSegment,
+    InputChanges,
+    RunRefused,
+    check_guards,
+    check_output_dir,
+    check_shrink,
+    diff_inputs,
+    read_manifest,
+    why_not_reusable,
+)
 from .decode import decode_stage
 from .dedup import (
     LINE_OTHER,
@@ -70,7 +85,7 @@ from .language import language_stage
 from .readers import InputFile, discover, group_into_shards, read_file
 from .repair import repair_stage, spaces_stage
 from .stats import RunStats
-from .writer import ShardWriter, atomic_write_json, read_json, write_table, write_tables
+from .writer import ShardWriter, atomic_write_json, read_json, write_table
 
 log = logging.getLogger("pipeline")
 
@@ -85,7 +100,6 @@ def crash_point(name: str) -> None:
         import signal
 
         os.kill(os.getpid(), signal.SIGKILL)
-MANIFEST = "manifest.json"
 STATS = "stats.json"
 
 Stage = Callable[[Document, Config], Document]
@@ -112,7 +126,7 @@ STAGES: list[tuple[str, Callable, bool]] = [
 @dataclass
 class ShardSpec:
     index: int
-    key: str  # hash of the shard's files and the config: names its outputs
+    key: str  # hash of the shard's files, the config and the pipeline version: names its segment
     files: list[int]  # indices into RunPlan.files
     bytes: int
 
@@ -122,17 +136,29 @@ class RunPlan:
     output: str
     work: str
     root: str
-    files: list[dict]  # InputFile fields (path absolute, rel, size, sha256)
-    shards: list[ShardSpec]
+    files: list[dict]  # InputFile fields (path absolute, rel, size, sha256) of the files to process
+    shards: list[ShardSpec]  # new segments (this run's input shards)
     config: dict
-    mode: str = "full"  # full | incremental
-    skipped_files: list[dict] = field(default_factory=list)  # incremental: unchanged since last publish
+    mode: str = "full"  # full | incremental | append
+    changes: dict = field(default_factory=dict)  # corpus.InputChanges as a dict
     previous_manifest: dict | None = None
+    force: bool = False
+    max_shrink: float = DEFAULT_MAX_SHRINK
     version: str = __version__
 
     @property
     def config_obj(self) -> Config:
         return config_from_dict(self.config)
+
+    @property
+    def nothing_to_do(self) -> bool:
+        """Nothing added, changed or removed since the last publish: the run publishes nothing new."""
+        return (self.previous_manifest is not None and not self.shards and not self.changes.get("removed")
+                and not self.changes.get("changed"))
+
+    @property
+    def carried(self) -> list[CarriedSegment]:
+        return [CarriedSegment(**c) for c in self.changes.get("carried", [])]
 
     def input_file(self, i: int) -> InputFile:
         return InputFile(**self.files[i])
@@ -141,8 +167,7 @@ class RunPlan:
         return Path(self.work, *parts)
 
     def to_dict(self) -> dict:
-        data = asdict(self)
-        return data
+        return asdict(self)
 
     @classmethod
     def from_dict(cls, data: dict) -> RunPlan:
@@ -155,54 +180,59 @@ def load_plan(path: str | Path) -> RunPlan:
     return RunPlan.from_dict(read_json(path))
 
 
-def plan_run(inputs: Iterable[str], output: str | Path, config: Config, incremental: bool = False) -> RunPlan:
-    """Find and hash the input files, group them into shards, and write the plan (idempotent)."""
+def plan_run(inputs: Iterable[str], output: str | Path, config: Config, incremental: bool = False,
+             mode: str | None = None, force: bool = False, allow_empty: bool = False,
+             max_shrink: float = DEFAULT_MAX_SHRINK) -> RunPlan:
+    """Find and hash the input files, compare them with the published corpus, group the files to process
+    into shards, and write the plan. Raises RunRefused where the run would wipe or replace published data
+    (see `corpus.check_guards`), OutputError when the output folder cannot be used."""
+    mode = mode or ("incremental" if incremental else "full")
+    if mode not in MODES:
+        raise ConfigError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
+    inputs = list(inputs)
     output = Path(output).resolve()
+    check_output_dir(output)
     cfg = config.input
-    root, files = discover(list(inputs), follow_symlinks=cfg.follow_symlinks)
-    previous = None
-    skipped: list[dict] = []
-    manifest_path = output / MANIFEST
-    if incremental and manifest_path.exists():
-        previous = read_json(manifest_path)
-        published = {(f["path"], f["sha256"]) for f in previous.get("inputs", [])}
-        kept_files = []
-        for f in files:
-            if (f.rel, f.sha256) in published:
-                skipped.append(asdict(f))
-            else:
-                kept_files.append(f)
-        files = kept_files
-    shards = []
+    root, files = discover(inputs, follow_symlinks=cfg.follow_symlinks, exclude=[str(output)])
+    previous = read_manifest(output)
     fingerprint = config.fingerprint()
+    problem = why_not_reusable(previous, fingerprint, __version__, output) if previous else "no published corpus"
+    if previous and mode != "full" and problem:
+        if mode == "append":
+            raise RunRefused(f"{problem}, and an append run cannot reprocess the inputs it does not see: run once "
+                             "in full mode over all inputs, then append again")
+        log.warning("%s: every input is processed again", problem)
+    changes = diff_inputs(files, previous, mode, reuse=problem is None)
+    check_guards(files, root, output, previous, mode, changes, force, allow_empty, max_shrink, inputs)
+    force = force or (allow_empty and not files)  # an empty corpus asked for: no shrink guard at publish
+    shards = []
     position = 0
-    for index, group in enumerate(group_into_shards(files, cfg.shard_bytes, cfg.shard_max_files)):
-        h = hashlib.sha256(fingerprint.encode())
+    for index, group in enumerate(group_into_shards(changes.to_process, cfg.shard_bytes, cfg.shard_max_files)):
+        h = hashlib.sha256((fingerprint + __version__).encode())
         for f in group:
             h.update(f.rel.encode("utf-8", "surrogateescape") + b"\0" + f.sha256.encode() + b"\0")
         indices = list(range(position, position + len(group)))
         position += len(group)
         shards.append(ShardSpec(index, h.hexdigest()[:12], indices, sum(f.size for f in group)))
-    plan_key = hashlib.sha256(
-        (
-            fingerprint + __version__ + "".join(s.key for s in shards) + (previous or {}).get("run_key", "")
-        ).encode()
-    ).hexdigest()[:16]
-    work = output / WORK_DIR / plan_key
+    state = hashlib.sha256((fingerprint + __version__ + mode + (previous or {}).get("run_key", "")).encode())
+    for f in files:
+        state.update(f.rel.encode("utf-8", "surrogateescape") + b"\0" + f.sha256.encode() + b"\0")
+    work = output / WORK_DIR / state.hexdigest()[:16]
     plan = RunPlan(
         output=str(output),
         work=str(work),
         root=root,
-        files=[asdict(f) for f in files],
+        files=[asdict(f) for f in changes.to_process],
         shards=shards,
         config=config.to_dict(),
-        mode="incremental" if previous else "full",
-        skipped_files=skipped,
+        mode=mode,
+        changes=changes.to_dict(),
         previous_manifest=previous,
+        force=force,
+        max_shrink=max_shrink,
     )
-    plan_path = work / "plan.json"
-    if not plan_path.exists():
-        atomic_write_json(plan_path, plan.to_dict())
+    # written each time (same content but for force and max_shrink, which a re-run may change)
+    atomic_write_json(work / "plan.json", plan.to_dict())
     return plan
 
 
@@ -262,6 +292,7 @@ def run_stages(doc: Document, config: Config, stats: RunStats) -> list[Document]
 SIG_SCHEMA = pa.schema(
     [
         ("id", pa.string()),
+        ("input", pa.string()),  # the input file (relative path) the document came from
         ("chars", pa.int64()),
         ("exact", pa.binary(16)),
         ("minhash", pa.list_(pa.uint32())),
@@ -272,14 +303,20 @@ SIG_SCHEMA = pa.schema(
 )
 
 
-def _signature_rows(docs: list[Document], config: Config) -> list[dict]:
+# the map step's row tables: the output schemas plus the input file of each row, so that a later run can
+# drop the rows of a file that changed or went away from a segment it reuses
+WORK_KEPT_SCHEMA = KEPT_SCHEMA.append(pa.field("input", pa.string()))
+WORK_REJECTED_SCHEMA = REJECTED_SCHEMA.append(pa.field("input", pa.string()))
+
+
+def _signature_rows(docs: list[tuple[Document, str]], config: Config) -> list[dict]:
     dcfg = config.dedup
     if not docs:
         return []
-    signatures = minhash_batch([d.text for d in docs], dcfg)
+    signatures = minhash_batch([d.text for d, _ in docs], dcfg)
     bands = band_hashes(signatures, dcfg.bands)
     rows = []
-    for d, sig, band in zip(docs, signatures, bands, strict=False):
+    for (d, rel), sig, band in zip(docs, signatures, bands, strict=False):
         keys, kinds = [], []
         for line in d.text.split("\n"):
             if not line.strip():
@@ -292,6 +329,7 @@ def _signature_rows(docs: list[Document], config: Config) -> list[dict]:
         rows.append(
             {
                 "id": d.id,
+                "input": rel,
                 "chars": len(d.text),
                 "exact": exact_hash(d.text),
                 "minhash": sig.tolist(),
@@ -312,10 +350,10 @@ def map_shard(plan: RunPlan, index: int, progress: Callable[[int, int], None] | 
     config = plan.config_obj
     stats = RunStats()
     out_cfg = config.output
-    kept = ShardWriter(plan.work, f"map-{spec.key}-kept", KEPT_SCHEMA, out_cfg)
-    rejected = ShardWriter(plan.work, f"map-{spec.key}-rejected", REJECTED_SCHEMA, out_cfg)
+    kept = ShardWriter(plan.work, f"map-{spec.key}-kept", WORK_KEPT_SCHEMA, out_cfg)
+    rejected = ShardWriter(plan.work, f"map-{spec.key}-rejected", WORK_REJECTED_SCHEMA, out_cfg)
     signatures = ShardWriter(plan.work, f"map-{spec.key}-sig", SIG_SCHEMA, out_cfg)
-    pending: list[Document] = []
+    pending: list[tuple[Document, str]] = []
     documents = 0
 
     def flush_signatures() -> None:
@@ -330,10 +368,10 @@ def map_shard(plan: RunPlan, index: int, progress: Callable[[int, int], None] | 
                 for doc in run_stages(raw_doc, config, stats):
                     file_docs += 1
                     if doc.rejected:
-                        rejected.write(rejected_row(doc, out_cfg.rejected_text_max_chars))
+                        rejected.write({**rejected_row(doc, out_cfg.rejected_text_max_chars), "input": entry.rel})
                     else:
-                        kept.write(kept_row(doc))
-                        pending.append(doc)
+                        kept.write({**kept_row(doc), "input": entry.rel})
+                        pending.append((doc, entry.rel))
                         if len(pending) >= 1000:
                             flush_signatures()
             documents += file_docs
@@ -360,38 +398,111 @@ def map_shard(plan: RunPlan, index: int, progress: Callable[[int, int], None] | 
 
 
 # ----------------------------------------------------------------------------------------------------------
-# dedup
+# segments: the map results of this run's shards and of the published shards that stay
 
 
-def _map_results(plan: RunPlan) -> list[dict]:
-    results = []
+SEGMENT_MAP = "map.json"  # a segment's map result (its row and signature files), kept beside them
+
+
+@dataclass
+class Segment:
+    key: str
+    directory: Path  # where its map files are: this run's work folder, or OUT/index/segments/<key>
+    files: dict  # the map result: names of its "kept", "rejected" and "signatures" files
+    live: frozenset[str] | None  # input files whose rows still count (None: all, a new segment)
+    new: bool
+    published_digest: str | None = None
+
+    def paths(self, kind: str) -> list[Path]:
+        return [self.directory / name for name in self.files[kind]]
+
+    def is_live(self, rel: str) -> bool:
+        return self.live is None or rel in self.live
+
+
+def segments(plan: RunPlan) -> list[Segment]:
+    """Every segment of the corpus this run publishes: the published ones that stay (manifest order), then
+    this run's shards. Raises when a shard of this run has not been mapped yet."""
+    found = []
+    for c in plan.carried:
+        directory = Path(plan.output, SEGMENTS_DIR, c.key)
+        found.append(Segment(c.key, directory, read_json(directory / SEGMENT_MAP), frozenset(c.live), False,
+                             c.digest))
     for spec in plan.shards:
         path = plan.path(f"map-{spec.key}.json")
         if not path.exists():
             raise RuntimeError(f"shard {spec.index} has not been processed yet ({path} missing)")
-        results.append(read_json(path))
-    return results
+        found.append(Segment(spec.key, Path(plan.work), read_json(path), None, True))
+    return found
 
 
-def _read_parquet_files(plan: RunPlan, names: list[str], columns: list[str] | None = None) -> pa.Table | None:
-    tables = [pq.read_table(plan.path(name), columns=columns) for name in names]
-    return pa.concat_tables(tables) if tables else None
+@dataclass
+class SignatureLayout:
+    """Where each document's signature row is stored, and the global order of the documents.
+
+    Storage order is segment by segment, file by file; rows of inputs that changed or went away are
+    skipped (`masks`). The global order is that of a full run over the same input: by input path, then by
+    position in the file; `order[g]` is the storage position of the document at global position g."""
+
+    files: list[tuple[Path, np.ndarray | None]]  # signature file, mask of its live rows (None: all)
+    segment_of_row: np.ndarray  # storage position -> index into the segment list
+    order: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.order)
+
+    @property
+    def identity(self) -> bool:
+        return bool(np.array_equal(self.order, np.arange(len(self.order))))
+
+    def to_global(self, storage_rows: np.ndarray) -> np.ndarray:
+        inverse = np.empty(len(self.order), dtype=np.int64)
+        inverse[self.order] = np.arange(len(self.order))
+        return inverse[storage_rows]
 
 
-INDEX_DIR = "index"
-INDEX_SCHEMA = pa.schema([SIG_SCHEMA.field(name) for name in ("id", "chars", "exact", "minhash", "bands")])
+def signature_layout(plan: RunPlan, found: list[Segment] | None = None) -> SignatureLayout:
+    found = segments(plan) if found is None else found
+    files: list[tuple[Path, np.ndarray | None]] = []
+    inputs: list[pa.Array] = []
+    segment_of_row: list[np.ndarray] = []
+    for position, segment in enumerate(found):
+        for path in segment.paths("signatures"):
+            column = pq.read_table(path, columns=["input"]).column("input").combine_chunks()
+            mask = None
+            if segment.live is not None:
+                mask = pc.is_in(column, value_set=pa.array(sorted(segment.live), pa.string()))
+                mask = mask.to_numpy(zero_copy_only=False).astype(bool)
+                column = column.filter(pa.array(mask))
+            files.append((path, mask))
+            inputs.append(column)
+            segment_of_row.append(np.full(len(column), position, dtype=np.int32))
+    if not inputs:
+        return SignatureLayout([], np.zeros(0, np.int32), np.zeros(0, np.int64))
+    every = pa.concat_arrays(inputs)
+    names = pa.array(sorted(set(every.unique().to_pylist())), pa.string())
+    rank = pc.index_in(every, value_set=names).to_numpy(zero_copy_only=False)
+    order = np.argsort(rank, kind="stable").astype(np.int64)  # a file's documents keep their order
+    return SignatureLayout(files, np.concatenate(segment_of_row), order)
 
 
-def _signature_files(plan: RunPlan) -> list[tuple[Path, bool]]:
-    """(Parquet file, published?) in global document order: the persistent index of an incremental run
-    first, then this run's signature files, shard by shard."""
-    files: list[tuple[Path, bool]] = []
-    index_path = Path(plan.output, INDEX_DIR, "documents.parquet")
-    if plan.mode == "incremental" and index_path.exists():
-        files.append((index_path, True))
-    for result in _map_results(plan):
-        files.extend((plan.path(name), False) for name in result["signatures"])
-    return files
+def _live_batches(layout: SignatureLayout, columns: list[str]):
+    """(storage position of the first row, record batch of live rows) over all signature files, in storage
+    order, batch by batch."""
+    offset = 0
+    for path, mask in layout.files:
+        row = 0
+        for batch in pq.ParquetFile(path).iter_batches(batch_size=20_000, columns=columns):
+            size = batch.num_rows
+            if mask is not None:
+                batch = batch.filter(pa.array(mask[row : row + size]))
+            row += size
+            yield offset, batch
+            offset += batch.num_rows
+
+
+# ----------------------------------------------------------------------------------------------------------
+# dedup
 
 
 def _list_matrix(column: pa.Array, width: int, dtype) -> np.ndarray:
@@ -401,60 +512,64 @@ def _list_matrix(column: pa.Array, width: int, dtype) -> np.ndarray:
 
 
 def load_signature_table(plan: RunPlan, with_minhash: bool = True, with_ids: bool = True, with_bands: bool = True,
-                         partition: int | None = None) -> SignatureTable:
-    """Published documents (persistent index, incremental runs) first, then this run's, in order.
+                         partition: int | None = None, layout: SignatureLayout | None = None) -> SignatureTable:
+    """Every live document of the corpus (published segments that stay and this run's), in global order.
 
-    Read batch by batch into arrays sized from the Parquet metadata, so only one batch is ever held twice
-    (reading whole tables and combining their chunks held every signature two or three times: 1.6 GB per
-    process at 630,000 documents). `with_ids=False` leaves out ids and exact hashes (Python objects per
-    document; LSH does not need them); `partition` keeps only that LSH partition's band columns, and
-    `with_bands=False` none (clustering needs no bands)."""
+    Read batch by batch into arrays sized up front, so only one batch is ever held twice (reading whole
+    tables and combining their chunks held every signature two or three times: 1.6 GB per process at
+    630,000 documents). `with_ids=False` leaves out ids and exact hashes (Python objects per document; LSH
+    does not need them); `partition` keeps only that LSH partition's band columns, and `with_bands=False`
+    none (clustering needs no bands). `published` is left False here: `dedup_union` sets it."""
     dcfg = plan.config_obj.dedup
-    files = _signature_files(plan)
-    n = sum(pq.ParquetFile(path).metadata.num_rows for path, _ in files)
+    layout = signature_layout(plan) if layout is None else layout
+    n = len(layout)
     band_ids = [b for b in range(dcfg.bands) if with_bands and (partition is None or b % dcfg.band_partitions == partition)]
     chars = np.zeros(n, dtype=np.int64)
-    published = np.zeros(n, dtype=bool)
     bands = np.zeros((n, len(band_ids)), dtype=np.uint64)
     minhash = np.zeros((n, dcfg.num_perm if with_minhash else 0), dtype=np.uint32)
     ids: list[str] = []
     exact: list[bytes] = []
     columns = (["chars"] + (["bands"] if band_ids else []) + (["id", "exact"] if with_ids else [])
                + (["minhash"] if with_minhash else []))
-    row = 0
-    for path, is_published in files:
-        for batch in pq.ParquetFile(path).iter_batches(batch_size=20_000, columns=columns):
-            rows = slice(row, row + batch.num_rows)
-            chars[rows] = batch.column("chars").to_numpy(zero_copy_only=False)
-            published[rows] = is_published
-            if band_ids:
-                bands[rows] = _list_matrix(batch.column("bands"), dcfg.bands, np.uint64)[:, band_ids]
-            if with_minhash:
-                minhash[rows] = _list_matrix(batch.column("minhash"), dcfg.num_perm, np.uint32)
-            if with_ids:
-                ids.extend(batch.column("id").to_pylist())
-                exact.extend(batch.column("exact").to_pylist())
-            row += batch.num_rows
-    return SignatureTable(ids=ids, chars=chars, exact=exact, bands=bands, minhash=minhash, published=published,
-                          band_ids=band_ids)
+    for offset, batch in _live_batches(layout, columns):
+        rows = slice(offset, offset + batch.num_rows)
+        chars[rows] = batch.column("chars").to_numpy(zero_copy_only=False)
+        if band_ids:
+            bands[rows] = _list_matrix(batch.column("bands"), dcfg.bands, np.uint64)[:, band_ids]
+        if with_minhash:
+            minhash[rows] = _list_matrix(batch.column("minhash"), dcfg.num_perm, np.uint32)
+        if with_ids:
+            ids.extend(batch.column("id").to_pylist())
+            exact.extend(batch.column("exact").to_pylist())
+    if not layout.identity:  # documents of an incremental run: into the order of a full run
+        order = layout.order
+        chars, bands, minhash = chars[order], bands[order], minhash[order]
+        ids = [ids[i] for i in order] if with_ids else ids
+        exact = [exact[i] for i in order] if with_ids else exact
+    return SignatureTable(ids=ids, chars=chars, exact=exact, bands=bands, minhash=minhash,
+                          published=np.zeros(n, dtype=bool), band_ids=band_ids)
 
 
-def load_minhash_rows(plan: RunPlan, rows: np.ndarray) -> np.ndarray:
-    """MinHash signatures of the documents at global positions `rows` (sorted, unique), in that order, read
-    batch by batch: memory for these rows only."""
+def load_minhash_rows(plan: RunPlan, rows: np.ndarray, layout: SignatureLayout | None = None) -> np.ndarray:
+    """MinHash signatures of the documents at global positions `rows`, in that order, read batch by batch:
+    memory for these rows only."""
     width = plan.config_obj.dedup.num_perm
-    out = np.zeros((len(rows), width), dtype=np.uint32)
-    offset = filled = 0
-    for path, _ in _signature_files(plan):
-        if filled == len(rows):
+    layout = signature_layout(plan) if layout is None else layout
+    storage = layout.order[np.asarray(rows, dtype=np.int64)]
+    by_storage = np.argsort(storage, kind="stable")
+    wanted = storage[by_storage]
+    found = np.zeros((len(rows), width), dtype=np.uint32)
+    filled = 0
+    for offset, batch in _live_batches(layout, ["minhash"]):
+        if filled == len(wanted):
             break
-        for batch in pq.ParquetFile(path).iter_batches(batch_size=20_000, columns=["minhash"]):
-            end = offset + batch.num_rows
-            upto = int(np.searchsorted(rows, end))
-            if upto > filled:
-                out[filled:upto] = _list_matrix(batch.column("minhash"), width, np.uint32)[rows[filled:upto] - offset]
-                filled = upto
-            offset = end
+        end = offset + batch.num_rows
+        upto = int(np.searchsorted(wanted, end))
+        if upto > filled:
+            found[filled:upto] = _list_matrix(batch.column("minhash"), width, np.uint32)[wanted[filled:upto] - offset]
+            filled = upto
+    out = np.empty_like(found)
+    out[by_storage] = found
     return out
 
 
@@ -465,14 +580,15 @@ def dedup_partition(plan: RunPlan, partition: int) -> str:
         return str(path)
     config = plan.config_obj
     array = np.zeros((0, 2), dtype=np.int64)
-    if plan.shards and config.dedup.near:  # (an incremental run with no new input has nothing to compare)
+    if not plan.nothing_to_do and config.dedup.near:
         # candidates from the band columns first; signatures are then read only for documents in a candidate
         # pair (the full matrix was 311 MB per partition process at 618,000 documents, with few candidates)
-        table = load_signature_table(plan, with_minhash=False, with_ids=False, partition=partition)
+        layout = signature_layout(plan)
+        table = load_signature_table(plan, with_minhash=False, with_ids=False, partition=partition, layout=layout)
         later, earlier = band_candidate_pairs(table, partition, config.dedup)
         del table
         rows = np.unique(np.concatenate((later, earlier)))
-        minhash = load_minhash_rows(plan, rows)
+        minhash = load_minhash_rows(plan, rows, layout)
         verified = verify_pairs(minhash, np.searchsorted(rows, later), np.searchsorted(rows, earlier),
                                 config.dedup.threshold)
         array = np.stack((later[verified], earlier[verified]), axis=1)
@@ -484,19 +600,36 @@ def dedup_partition(plan: RunPlan, partition: int) -> str:
 
 DECISIONS_SCHEMA = pa.schema([("id", pa.string()), ("keep", pa.bool_()), ("cluster", pa.string()),
                               ("cluster_size", pa.int64()), ("reason", pa.string()), ("duplicate_of", pa.string())])
+LINE_CUT_TEMPLATE, LINE_CUT_PASSAGE = np.uint64(1), np.uint64(2)
+_MIX = np.uint64(0x9E3779B97F4A7C15)
+
+
+def _published_kept(plan: RunPlan, found: list[Segment], layout: SignatureLayout, ids: list[str]) -> np.ndarray:
+    """Global mask of the documents the published corpus keeps (in segments that stay): they stay the kept
+    copy of their duplicate cluster, so a nightly run does not swap published documents for new copies."""
+    published = np.zeros(len(ids), dtype=bool)
+    carried = {s.key for s in found if not s.new}
+    if not carried or plan.previous_manifest is None:
+        return published
+    paths = [Path(plan.output, s["path"]) for s in plan.previous_manifest.get("shards", [])
+             if s.get("segment") in carried]
+    kept_ids = read_ids(paths)
+    in_carried = np.array([not found[i].new for i in layout.segment_of_row], dtype=bool)[layout.order]
+    published[:] = pc.is_in(pa.array(ids, pa.string()), value_set=kept_ids).to_numpy(zero_copy_only=False)
+    return published & in_carried
 
 
 def dedup_union(plan: RunPlan) -> dict:
-    """Step 3b: union of exact groups and all partitions' edges; template lines and repeated passages."""
+    """Step 3b over the whole corpus: union of exact groups and all partitions' edges; template lines and
+    repeated passages; which segments have new output (a digest of each segment's decisions)."""
     done = plan.path("dedup.json")
     if done.exists():
         return read_json(done)
     config = plan.config_obj
-    if not plan.shards:
-        table = SignatureTable([], np.zeros(0, np.int64), [], np.zeros((0, config.dedup.bands), np.uint64),
-                               np.zeros((0, 0), np.uint32), np.zeros(0, dtype=bool))
-    else:
-        table = load_signature_table(plan, with_minhash=False, with_bands=False)
+    found = segments(plan)
+    layout = signature_layout(plan, found)
+    table = load_signature_table(plan, with_minhash=False, with_bands=False, layout=layout)
+    table.published = _published_kept(plan, found, layout, table.ids)
     edges: list[tuple[int, int]] = []
     for partition in range(config.dedup.band_partitions):
         path = plan.path(f"edges-{partition:03d}.npy")
@@ -505,31 +638,30 @@ def dedup_union(plan: RunPlan) -> dict:
         edges.extend(map(tuple, np.load(path).tolist()))
     crash_point("dedup-union")
     decisions = cluster_documents(table, sorted(set(edges)), config.dedup)
-    # repeated lines over the documents kept by document-level dedup (this run's documents only)
-    published = int(table.published.sum())
-    template, passages, owners = (np.zeros(0, np.uint64), np.zeros(0, np.uint64), [])
+    n = len(table)
+    kept_flags = np.fromiter((decisions[i].keep for i in table.ids), dtype=bool, count=n)
+    keys, kinds, doc_index = _flat_line_keys(layout)
+    template, passages, owner_index = (np.zeros(0, np.uint64), np.zeros(0, np.uint64), [])
     if config.boilerplate.template_min_docs > 0 or config.dedup.passages:
-        ids = table.ids[published:]
-        kept_flags = np.fromiter((decisions[i].keep for i in ids), dtype=bool, count=len(ids))
-        template, passages, owners = find_repeated_lines(
-            *_flat_line_keys(plan), kept_flags, ids, max(2, config.boilerplate.template_min_docs)
+        template, passages, owner_index = find_repeated_lines(
+            keys, kinds, doc_index, kept_flags, range(n), max(2, config.boilerplate.template_min_docs)
         )
         if config.boilerplate.template_min_docs <= 0:
             template = np.zeros(0, np.uint64)
         if not config.dedup.passages:
-            passages, owners = np.zeros(0, np.uint64), []
-    decision_table = pa.table(
+            passages, owner_index = np.zeros(0, np.uint64), []
+    owners = [table.ids[i] for i in owner_index]
+    write_table(plan.path("dedup-decisions.parquet"), pa.table(
         {
-            "id": [i for i in table.ids],
-            "keep": [decisions[i].keep for i in table.ids],
+            "id": table.ids,
+            "keep": kept_flags,
             "cluster": [decisions[i].cluster for i in table.ids],
             "cluster_size": [decisions[i].cluster_size for i in table.ids],
             "reason": [decisions[i].reason for i in table.ids],
             "duplicate_of": [decisions[i].duplicate_of for i in table.ids],
         },
         schema=DECISIONS_SCHEMA,
-    )
-    write_table(plan.path("dedup-decisions.parquet"), decision_table)
+    ))
     write_table(
         plan.path("dedup-lines.parquet"),
         pa.table(
@@ -540,37 +672,79 @@ def dedup_union(plan: RunPlan) -> dict:
             }
         ),
     )
+    cut_hash = _line_cut_hashes(keys, doc_index, kept_flags, template, passages,
+                                np.asarray(owner_index, dtype=np.int64))
+    digests = _segment_digests(found, layout, table.ids, decisions, cut_hash)
+    listed = [{"key": s.key, "digest": digests[i], "new": s.new,
+               "write": s.new or digests[i] != s.published_digest} for i, s in enumerate(found)]
     summary = {
-        "documents": len(table),
-        "published": published,
+        "documents": n,
+        "published": int(table.published.sum()),
         "edges": len(set(edges)),
-        "removed": sum(1 for d in decisions.values() if not d.keep),
+        "removed": int(n - kept_flags.sum()),
         "template_lines": len(template),
         "repeated_passages": len(passages),
+        "segments": listed,
+        "write": [s["key"] for s in listed if s["write"]],
     }
     atomic_write_json(done, summary)
     return summary
 
 
-def _flat_line_keys(plan: RunPlan) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(keys, kinds, document index) of every line of this run's documents, straight from Parquet's list
-    buffers: millions of lines without a Python object each."""
+def _line_cut_hashes(keys: np.ndarray, doc_index: np.ndarray, kept: np.ndarray, template: np.ndarray,
+                     passages: np.ndarray, owner_index: np.ndarray) -> np.ndarray:
+    """Per document (global order), a hash of the lines the write step cuts from it (template lines, and
+    passages another document keeps): when it changes, the document's output changes."""
+    out = np.zeros(len(kept), dtype=np.uint64)
+    if not len(keys):
+        return out
+    cut_reason = np.where(np.isin(keys, template), LINE_CUT_TEMPLATE, np.uint64(0))
+    if len(passages):
+        by_key = np.argsort(passages)
+        sorted_keys, sorted_owner = passages[by_key], owner_index[by_key]
+        at = np.minimum(np.searchsorted(sorted_keys, keys), len(sorted_keys) - 1)
+        elsewhere = (sorted_keys[at] == keys) & (sorted_owner[at] != doc_index)
+        cut_reason = np.where((cut_reason == 0) & elsewhere, LINE_CUT_PASSAGE, cut_reason)
+    cut = (cut_reason != 0) & kept[doc_index]
+    with np.errstate(over="ignore"):
+        mixed = keys[cut] * _MIX + cut_reason[cut]
+    np.add.at(out, doc_index[cut], mixed)
+    return out
+
+
+def _segment_digests(found: list[Segment], layout: SignatureLayout, ids: list[str],
+                     decisions: dict[str, DocDecision], cut_hash: np.ndarray) -> list[str]:
+    """A digest per segment of everything its output depends on besides its map rows: its live inputs, and
+    each document's dedup decision and line cuts."""
+    hashes = []
+    for segment in found:
+        h = hashlib.sha256(segment.key.encode())
+        for rel in sorted(segment.live or ()):
+            h.update(rel.encode("utf-8", "surrogateescape") + b"\0")
+        hashes.append(h)
+    for g in np.argsort(layout.order, kind="stable") if len(ids) else []:  # storage order: global position g
+        d = decisions[ids[g]]
+        hashes[layout.segment_of_row[layout.order[g]]].update(
+            f"{ids[g]}|{d.keep}|{d.cluster}|{d.cluster_size}|{d.reason}|{d.duplicate_of}|{int(cut_hash[g])}\n".encode()
+        )
+    return [h.hexdigest()[:16] for h in hashes]
+
+
+def _flat_line_keys(layout: SignatureLayout) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(keys, kinds, global document index) of every line of every live document, straight from Parquet's
+    list buffers: millions of lines without a Python object each."""
     keys, kinds, doc_index = [], [], []
-    documents = 0
-    for result in _map_results(plan):
-        sig = _read_parquet_files(plan, result["signatures"], ["line_keys", "line_kinds"])
-        if sig is None:
-            continue
-        key_lists = sig.column("line_keys").combine_chunks()
-        kind_lists = sig.column("line_kinds").combine_chunks()
+    for offset, batch in _live_batches(layout, ["line_keys", "line_kinds"]):
+        key_lists = batch.column("line_keys")
+        kind_lists = batch.column("line_kinds")
         sizes = key_lists.value_lengths().fill_null(0).to_numpy(zero_copy_only=False)
         keys.append(key_lists.flatten().to_numpy(zero_copy_only=False).astype(np.uint64, copy=False))
         kinds.append(kind_lists.flatten().to_numpy(zero_copy_only=False).astype(np.uint8, copy=False))
-        doc_index.append(np.repeat(np.arange(documents, documents + len(sizes), dtype=np.int32), sizes))
-        documents += len(sizes)
+        doc_index.append(np.repeat(np.arange(offset, offset + len(sizes), dtype=np.int64), sizes))
     if not keys:
-        return np.zeros(0, np.uint64), np.zeros(0, np.uint8), np.zeros(0, np.int32)
-    return np.concatenate(keys), np.concatenate(kinds), np.concatenate(doc_index)
+        return np.zeros(0, np.uint64), np.zeros(0, np.uint8), np.zeros(0, np.int64)
+    storage = np.concatenate(doc_index)
+    return np.concatenate(keys), np.concatenate(kinds), (storage if layout.identity else layout.to_global(storage))
 
 
 def read_ids(paths: list[Path]) -> pa.Array:
@@ -585,12 +759,12 @@ class LineCuts:
     passage_owner: dict[int, str]
 
 
-def _load_dedup(plan: RunPlan, kept_files: list[str] | None = None) -> tuple[dict[str, DocDecision], LineCuts]:
+def _load_dedup(plan: RunPlan, kept_files: list[Path] | None = None) -> tuple[dict[str, DocDecision], LineCuts]:
     """Dedup decisions (only those of the documents in `kept_files`, when given: the corpus-wide table has a
     row per document, too many to hold as Python objects in every writer) and the line cuts."""
     decisions_table = pq.read_table(plan.path("dedup-decisions.parquet"))
     if kept_files is not None:
-        wanted = read_ids([plan.path(name) for name in kept_files])
+        wanted = read_ids(kept_files)
         decisions_table = decisions_table.filter(pc.is_in(decisions_table.column("id"), value_set=wanted))
     decisions = {}
     for row in decisions_table.to_pylist():
@@ -641,49 +815,74 @@ def apply_line_cuts(doc: Document, cuts: LineCuts, config: Config) -> None:
 # write
 
 
-def shard_prefix(spec: ShardSpec) -> str:
-    return f"{spec.index:05d}-{spec.key}"
+def _segment_to_write(plan: RunPlan, position: int) -> tuple[Segment, dict]:
+    union = read_json(plan.path("dedup.json"))
+    key = union["write"][position]
+    entry = next(s for s in union["segments"] if s["key"] == key)
+    return next(s for s in segments(plan) if s.key == key), entry
 
 
-def write_shard(plan: RunPlan, index: int) -> dict:
-    """Step 4 for one shard: dedup decisions and line cuts applied, final Parquet written. Idempotent."""
-    spec = plan.shards[index]
-    done = plan.path(f"write-{spec.key}.json")
+def write_indices(plan: RunPlan) -> list[int]:
+    """Positions of the segments whose output this run (re)writes, after `dedup_union`."""
+    return list(range(len(read_json(plan.path("dedup.json"))["write"])))
+
+
+def _empty_counts() -> dict:
+    return {"kept": 0, "rejected": 0, "rejected_by_reason": {}, "spans_by_reason": {}}
+
+
+def write_segment(plan: RunPlan, position: int) -> dict:
+    """Step 4 for one segment whose output changed (every new one; a published one whose inputs or dedup
+    decisions changed): dedup decisions and line cuts applied to its map rows, final Parquet written under a
+    name of its own (the published files stay until the new manifest replaces them). Idempotent."""
+    segment, entry = _segment_to_write(plan, position)
+    done = plan.path(f"write-{segment.key}.json")
     if done.exists():
         return read_json(done)
     config = plan.config_obj
-    result_map = read_json(plan.path(f"map-{spec.key}.json"))
-    decisions, cuts = _load_dedup(plan, result_map["kept"])
+    decisions, cuts = _load_dedup(plan, segment.paths("kept"))
     stats = RunStats()
     dedup_stats = stats.stage("dedup")
     line_stats = stats.stage("passages")
+    counts = _empty_counts()
+    reasons: dict[str, int] = {}
+    spans: dict[str, list[int]] = {}
     out_cfg = config.output
     output = Path(plan.output)
-    kept = ShardWriter(output, f"part-{shard_prefix(spec)}", KEPT_SCHEMA, out_cfg)
-    rejected = ShardWriter(output / "rejected", f"rejected-{shard_prefix(spec)}", REJECTED_SCHEMA, out_cfg)
+    prefix = f"{segment.key}-{entry['digest'][:8]}"
+    kept = ShardWriter(output, f"part-{prefix}", KEPT_SCHEMA, out_cfg)
+    rejected = ShardWriter(output / "rejected", f"rejected-{prefix}", REJECTED_SCHEMA, out_cfg)
+
+    def reject(row: dict) -> None:
+        rejected.write(row)
+        reasons[row["reason"]] = reasons.get(row["reason"], 0) + 1
+
     try:
-        for name in result_map["rejected"]:
-            for batch in pq.ParquetFile(plan.path(name)).iter_batches(batch_size=1000):
-                rejected.write_many(batch.to_pylist())
-        for name in result_map["kept"]:
-            for batch in pq.ParquetFile(plan.path(name)).iter_batches(batch_size=1000):
+        for path in segment.paths("rejected"):
+            for batch in pq.ParquetFile(path).iter_batches(batch_size=1000):
                 for row in batch.to_pylist():
+                    if segment.is_live(row.pop("input")):
+                        reject(row)
+        for path in segment.paths("kept"):
+            for batch in pq.ParquetFile(path).iter_batches(batch_size=1000):
+                for row in batch.to_pylist():
+                    if not segment.is_live(row.pop("input")):
+                        continue
                     doc = document_from_row(row)
                     decision = decisions[doc.id]
                     dedup_stats.docs_in += 1
                     dedup_stats.chars_in += len(doc.text)
+                    doc.dup_cluster, doc.cluster_size = decision.cluster, decision.cluster_size
                     if not decision.keep:
-                        doc.dup_cluster, doc.cluster_size = decision.cluster, decision.cluster_size
                         doc.reject(
                             Reason(decision.reason), f"same as {decision.duplicate_of}", decision.duplicate_of
                         )
                         doc.rejected_by = "dedup"
                         dedup_stats.rejected[doc.reason or ""] += 1
-                        rejected.write(rejected_row(doc, out_cfg.rejected_text_max_chars))
+                        reject(rejected_row(doc, out_cfg.rejected_text_max_chars))
                         continue
                     dedup_stats.docs_out += 1
                     dedup_stats.chars_out += len(doc.text)
-                    doc.dup_cluster, doc.cluster_size = decision.cluster, decision.cluster_size
                     line_stats.docs_in += 1
                     line_stats.chars_in += len(doc.text)
                     spans_before = len(doc.spans)
@@ -697,31 +896,47 @@ def write_shard(plan: RunPlan, index: int) -> dict:
                             doc.detail += " after removing template lines and duplicate passages"
                             doc.rejected_by = "passages"
                             line_stats.rejected[doc.reason or ""] += 1
-                            rejected.write(rejected_row(doc, out_cfg.rejected_text_max_chars))
+                            reject(rejected_row(doc, out_cfg.rejected_text_max_chars))
                             continue
                     line_stats.docs_out += 1
                     line_stats.chars_out += len(doc.text)
+                    for span in doc.spans:
+                        count = spans.setdefault(span.reason, [0, 0])
+                        count[0] += 1
+                        count[1] += span.end - span.start
                     kept.write(kept_row(doc))
-                    crash_point(f"write-row:{index}")
-        result = {
-            "shard": spec.index,
-            "key": spec.key,
-            "kept": [_relative(s, output) for s in kept.close()],
-            "rejected": [_relative(s, output) for s in rejected.close()],
-            "stats": stats.to_dict(),
-        }
+                    crash_point(f"write-row:{position}")
+        kept_files = [_relative(s, output, segment.key) for s in kept.close()]
+        rejected_files = [_relative(s, output, segment.key) for s in rejected.close()]
     except BaseException:
         kept.abort()
         rejected.abort()
         raise
-    crash_point(f"write-done:{index}")
+    counts.update(
+        kept=sum(s["rows"] for s in kept_files),
+        rejected=sum(s["rows"] for s in rejected_files),
+        rejected_by_reason=dict(sorted(reasons.items())),
+        spans_by_reason={k: {"count": c, "chars": n} for k, (c, n) in sorted(spans.items())},
+    )
+    result = {
+        "key": segment.key,
+        "digest": entry["digest"],
+        "new": segment.new,
+        "kept": kept_files,
+        "rejected": rejected_files,
+        "counts": counts,
+        # the funnel counts what this run processed: rewriting a published segment is not processing it
+        "stats": stats.to_dict() if segment.new else {},
+    }
+    crash_point(f"write-done:{position}")
     atomic_write_json(done, result)
     return result
 
 
-def _relative(info, root: Path) -> dict:
+def _relative(info, root: Path, segment: str) -> dict:
     data = asdict(info)
     data["path"] = os.path.relpath(info.path, root)
+    data["segment"] = segment
     return data
 
 
@@ -730,6 +945,7 @@ def _relative(info, root: Path) -> dict:
 
 
 def collect_stats(plan: RunPlan) -> RunStats:
+    """This run's funnel: the stages over the files it processed, then dedup and passages over them."""
     stats = RunStats()
     for spec in plan.shards:
         for step in ("map", "write"):
@@ -737,26 +953,6 @@ def collect_stats(plan: RunPlan) -> RunStats:
             if path.exists():
                 stats.merge(RunStats.from_dict(read_json(path)["stats"]))
     return stats
-
-
-def _update_index(plan: RunPlan, kept_ids: pa.Array) -> None:
-    """Persist signatures of the published documents so that later runs dedup against them. Streamed batch by
-    batch into one Parquet file: the index holds a signature per document of the corpus, which as one
-    in-memory table cost 3 GB at 600,000 documents."""
-    index_path = Path(plan.output, INDEX_DIR, "documents.parquet")
-    # (file, filter by kept_ids): this run's documents are filtered, the published ones were kept before
-    sources = [(path, not published) for path, published in _signature_files(plan)]
-
-    def tables():
-        for path, filtered in sources:
-            for batch in pq.ParquetFile(path).iter_batches(batch_size=20_000, columns=INDEX_SCHEMA.names):
-                table = pa.Table.from_batches([batch])
-                if filtered:
-                    table = table.filter(pc.is_in(table.column("id"), value_set=kept_ids))
-                if table.num_rows:
-                    yield table.cast(INDEX_SCHEMA)
-
-    write_tables(index_path, INDEX_SCHEMA, tables())
 
 
 def _add_counts(a: dict[str, int], b: dict[str, int]) -> dict[str, int]:
@@ -769,75 +965,129 @@ def _add_span_counts(a: dict[str, dict], b: dict[str, dict]) -> dict[str, dict]:
     return {k: {f: a.get(k, zero)[f] + b.get(k, zero)[f] for f in zero} for k in sorted({*a, *b})}
 
 
+def _store_segment(plan: RunPlan, key: str) -> None:
+    """Keep a new segment's map results under OUT/index/segments/<key>/ for later runs. Hard links where the
+    file system has them (the work folder sits in the output folder), so nothing is copied; a segment
+    already stored under its key (same files, config and version) is the same and stays."""
+    target = Path(plan.output, SEGMENTS_DIR, key)
+    if target.is_dir():
+        return
+    result = read_json(plan.path(f"map-{key}.json"))
+    staging = target.with_name(f".{key}.tmp-{os.getpid()}")
+    staging.mkdir(parents=True, exist_ok=True)
+    for name in result["kept"] + result["rejected"] + result["signatures"]:
+        destination = staging / name
+        if destination.exists():
+            continue
+        try:
+            os.link(plan.path(name), destination)
+        except OSError:
+            shutil.copy2(plan.path(name), destination)
+    atomic_write_json(staging / SEGMENT_MAP, {k: result[k] for k in ("kept", "rejected", "signatures")})
+    os.replace(staging, target)
+
+
 def publish(plan: RunPlan, keep_work: bool = False, report: bool | None = None) -> dict:
-    """Step 5: stats, dedup index and report, then the manifest (last, atomically); stale files removed."""
-    config = plan.config_obj
+    """Step 5: the corpus's segments (rewritten or carried over), the shrink guard, the new segments' map
+    results kept for later runs, stats and report, then the manifest (last, atomically: the commit point);
+    files no manifest lists any more are removed after it."""
     output = Path(plan.output)
-    writes = []
-    for spec in plan.shards:
-        path = plan.path(f"write-{spec.key}.json")
-        if not path.exists():
-            raise RuntimeError(f"shard {spec.index} has not been written yet ({path} missing)")
-        writes.append(read_json(path))
-    stats = collect_stats(plan)
     previous = plan.previous_manifest or {}
-    shards = list(previous.get("shards", [])) if plan.mode == "incremental" else []
-    rejected = list(previous.get("rejected", [])) if plan.mode == "incremental" else []
-    for w in writes:
-        shards.extend(w["kept"])
-        rejected.extend(w["rejected"])
-    new_shards = shards[len(previous.get("shards", [])) if plan.mode == "incremental" else 0 :]
-    nothing_new = plan.mode == "incremental" and not plan.shards
-    if not nothing_new:  # an unchanged nightly input leaves the index (and the report) as they are
-        _update_index(plan, read_ids([output / s["path"] for s in new_shards]))
+    if plan.nothing_to_do:
+        _remove_work(plan, keep_work)
+        return previous
+    config = plan.config_obj
+    union = read_json(plan.path("dedup.json"))
+    published_segments = {s["key"]: s for s in previous.get("segments", [])}
+    shards: list[dict] = []
+    rejected: list[dict] = []
+    listed_segments = []
+    this_run = _empty_counts()
+    for entry in union["segments"]:
+        key = entry["key"]
+        if entry["write"]:
+            path = plan.path(f"write-{key}.json")
+            if not path.exists():
+                raise RuntimeError(f"segment {key} has not been written yet ({path} missing)")
+            written = read_json(path)
+            kept_files, rejected_files, counts = written["kept"], written["rejected"], written["counts"]
+        else:
+            kept_files = [s for s in previous["shards"] if s.get("segment") == key]
+            rejected_files = [s for s in previous["rejected"] if s.get("segment") == key]
+            counts = published_segments[key]["counts"]
+        shards.extend(kept_files)
+        rejected.extend(rejected_files)
+        listed_segments.append({"key": key, "digest": entry["digest"], "counts": counts})
+        if entry["new"]:
+            this_run = {
+                "kept": this_run["kept"] + counts["kept"],
+                "rejected": this_run["rejected"] + counts["rejected"],
+                "rejected_by_reason": _add_counts(this_run["rejected_by_reason"], counts["rejected_by_reason"]),
+                "spans_by_reason": _add_span_counts(this_run["spans_by_reason"], counts["spans_by_reason"]),
+            }
     kept_rows = sum(s["rows"] for s in shards)
     rejected_rows = sum(s["rows"] for s in rejected)
-    inputs = []
-    if plan.mode == "incremental":
-        inputs.extend(previous.get("inputs", []))
+    check_shrink(plan.previous_manifest, kept_rows, plan.force, plan.max_shrink)
+    for spec in plan.shards:
+        _store_segment(plan, spec.key)
+    inputs = [dict(entry) for entry in plan.changes.get("unchanged", [])]
     for spec in plan.shards:
         for i in spec.files:
             f = plan.files[i]
             inputs.append({"path": f["rel"], "bytes": f["size"], "sha256": f["sha256"], "shard": spec.key})
+    inputs.sort(key=lambda entry: entry["path"])
+    totals = _empty_counts()
+    for entry in listed_segments:
+        totals["rejected_by_reason"] = _add_counts(totals["rejected_by_reason"], entry["counts"]["rejected_by_reason"])
+        totals["spans_by_reason"] = _add_span_counts(totals["spans_by_reason"], entry["counts"]["spans_by_reason"])
     run_key = Path(plan.work).name
-    this_run = {
-        "documents_kept": sum(s["rows"] for s in new_shards),
-        "documents_rejected": sum(s["rows"] for w in writes for s in w["rejected"]),
-        "rejected_by_reason": stats.rejected_by_reason(),
-        "spans_by_reason": {k: {"count": c, "chars": n} for k, (c, n) in stats.spans_by_reason().items()},
-    }
-    # the corpus-wide counts add up like the manifest's: an incremental run adds its own to the published ones
-    published = read_json(output / STATS) if plan.mode == "incremental" and (output / STATS).exists() else {}
+    changes = {"added": sorted(plan.changes.get("added", [])), "changed": sorted(plan.changes.get("changed", [])),
+               "removed": sorted(plan.changes.get("removed", []))}
+    stats = collect_stats(plan)
+    dedup_summary = {k: v for k, v in union.items() if k not in ("segments", "write")}
+    dedup_summary["segments_rewritten"] = sum(1 for s in union["segments"] if s["write"] and not s["new"])
     stats_doc = {
         "pipeline_version": __version__,
         "run_key": run_key,
         "mode": plan.mode,
         "input_root": plan.root,
-        "inputs": len(plan.files),
-        "inputs_skipped_unchanged": len(plan.skipped_files),
+        "inputs": len(inputs),
         "documents_kept": kept_rows,
         "documents_rejected": rejected_rows,
-        "rejected_by_reason": _add_counts(published.get("rejected_by_reason", {}), this_run["rejected_by_reason"]),
-        "spans_by_reason": _add_span_counts(published.get("spans_by_reason", {}), this_run["spans_by_reason"]),
-        "this_run": this_run,
+        "rejected_by_reason": totals["rejected_by_reason"],
+        "spans_by_reason": totals["spans_by_reason"],
+        "this_run": {
+            "inputs_processed": len(plan.files),
+            "inputs_added": len(changes["added"]),
+            "inputs_changed": len(changes["changed"]),
+            "inputs_removed": len(changes["removed"]),
+            "inputs_unchanged": len(plan.changes.get("unchanged", [])),
+            "documents_kept": this_run["kept"],
+            "documents_rejected": this_run["rejected"],
+            "rejected_by_reason": this_run["rejected_by_reason"],
+            "spans_by_reason": this_run["spans_by_reason"],
+        },
         "stages": stats.to_dict(),
-        "dedup": read_json(plan.path("dedup.json")),
+        "dedup": dedup_summary,
     }
     atomic_write_json(output / STATS, stats_doc)
     manifest = {
         "pipeline_version": __version__,
         "run_key": run_key,
         "mode": plan.mode,
+        "input_root": plan.root,
         "config": plan.config,
         "config_fingerprint": config.fingerprint(),
         "inputs": inputs,
+        "changes": {"added": changes["added"], "changed": changes["changed"], "retracted": changes["removed"]},
+        "segments": listed_segments,
         "shards": shards,
         "rejected": rejected,
         "documents": {"kept": kept_rows, "rejected": rejected_rows},
         "schema": {"kept": KEPT_SCHEMA.names, "rejected": REJECTED_SCHEMA.names},
-        "index": f"{INDEX_DIR}/documents.parquet",
+        "index": SEGMENTS_DIR,
     }
-    if (report if report is not None else config.output.report) and not nothing_new:
+    if report if report is not None else config.output.report:
         try:
             from .report import write_report
 
@@ -846,23 +1096,36 @@ def publish(plan: RunPlan, keep_work: bool = False, report: bool | None = None) 
             log.warning("report.html could not be written: %s", exc)
     crash_point("publish-manifest")
     atomic_write_json(output / MANIFEST, manifest)
-    _remove_stale(output, shards, rejected)
-    if not keep_work:
-        shutil.rmtree(plan.work, ignore_errors=True)
-        with contextlib.suppress(OSError):
-            (output / WORK_DIR).rmdir()
+    _remove_stale(output, manifest)
+    _remove_work(plan, keep_work)
     return manifest
 
 
-def _remove_stale(output: Path, shards: list[dict], rejected: list[dict]) -> None:
-    """Data files from earlier runs that the new manifest does not list (full re-runs, changed input)."""
-    listed = {s["path"] for s in shards} | {s["path"] for s in rejected}
+def _remove_work(plan: RunPlan, keep_work: bool) -> None:
+    if keep_work:
+        return
+    shutil.rmtree(plan.work, ignore_errors=True)
+    with contextlib.suppress(OSError):
+        Path(plan.output, WORK_DIR).rmdir()
+
+
+def _remove_stale(output: Path, manifest: dict) -> None:
+    """Files that the new manifest does not list: data of retracted or rewritten segments, segments no
+    input uses any more, the index of older versions, temporary files of interrupted writes."""
+    listed = {s["path"] for s in manifest["shards"]} | {s["path"] for s in manifest["rejected"]}
     for pattern in ("part-*.parquet", "rejected/rejected-*.parquet"):
         for path in output.glob(pattern):
             if os.path.relpath(path, output) not in listed:
                 path.unlink()
     for leftover in list(output.glob(".*.tmp-*")) + list((output / "rejected").glob(".*.tmp-*")):
         leftover.unlink(missing_ok=True)
+    keys = {s["key"] for s in manifest["segments"]}
+    store = output / SEGMENTS_DIR
+    if store.is_dir():
+        for entry in store.iterdir():
+            if entry.name not in keys:
+                shutil.rmtree(entry, ignore_errors=True)
+    Path(output, "index", "documents.parquet").unlink(missing_ok=True)  # the index before segments (0.1)
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -875,6 +1138,8 @@ class RunResult:
     manifest: dict
     stats: dict
     seconds: float
+    inputs: dict = field(default_factory=dict)  # added / changed / removed / unchanged input counts
+    changed: bool = True  # False: nothing had changed since the last publish, nothing was written
 
 
 class _Progress:
@@ -930,18 +1195,34 @@ def run(
     incremental: bool = False,
     progress: bool = True,
     keep_work: bool = False,
+    mode: str | None = None,
+    force: bool = False,
+    allow_empty: bool = False,
+    max_shrink: float = DEFAULT_MAX_SHRINK,
 ) -> RunResult:
-    """The whole pipeline in this process (workers=1) or with a process pool (workers>1)."""
+    """The whole pipeline in this process (workers=1) or with a process pool (workers>1).
+
+    `mode`: `full` (the default; `incremental=True` is `mode="incremental"`), `incremental` (the input is the
+    whole corpus: new and changed files are processed, removed ones retracted) or `append` (the input holds
+    new files only: what is published stays). See `corpus` for the guards that `force`, `allow_empty` and
+    `max_shrink` relax."""
     started = time.time()
     config = config or Config()
-    plan = plan_run(inputs, output, config, incremental=incremental)
+    plan = plan_run(inputs, output, config, incremental=incremental, mode=mode, force=force,
+                    allow_empty=allow_empty, max_shrink=max_shrink)
+    summary = InputChanges(**{k: v for k, v in plan.changes.items() if k not in ("to_process", "carried")}).summary()
     log.info(
-        "%d input files in %d shards (%s run), output %s",
-        len(plan.files),
-        len(plan.shards),
-        plan.mode,
-        plan.output,
+        "%s run, output %s: %d inputs added, %d changed, %d removed, %d unchanged; %d files to process in %d shards",
+        plan.mode, plan.output, summary["added"], summary["changed"], summary["removed"], summary["unchanged"],
+        len(plan.files), len(plan.shards),
     )
+    if plan.nothing_to_do:
+        log.info("nothing changed since the last publish (run %s): the published corpus stays as it is",
+                 plan.previous_manifest.get("run_key", "") if plan.previous_manifest else "")
+        manifest = publish(plan, keep_work=keep_work)
+        stats_path = Path(plan.output) / STATS
+        stats = read_json(stats_path) if stats_path.exists() else {}
+        return RunResult(plan.output, manifest, stats, time.time() - started, summary, changed=False)
     bar = _Progress(sum(f["size"] for f in plan.files), progress)
     try:
         if workers <= 1:
@@ -950,15 +1231,15 @@ def run(
             for partition in range(config.dedup.band_partitions):
                 dedup_partition(plan, partition)
             dedup_union(plan)
-            for spec in plan.shards:
-                write_shard(plan, spec.index)
+            for position in write_indices(plan):
+                write_segment(plan, position)
         else:
             _run_pool(plan, workers, bar)
     finally:
         bar.close()
     manifest = publish(plan, keep_work=keep_work)
     stats = read_json(Path(plan.output) / STATS)
-    return RunResult(plan.output, manifest, stats, time.time() - started)
+    return RunResult(plan.output, manifest, stats, time.time() - started, summary)
 
 
 def _run_pool(plan: RunPlan, workers: int, bar: _Progress) -> None:
@@ -989,5 +1270,5 @@ def _run_pool(plan: RunPlan, workers: int, bar: _Progress) -> None:
         for f in as_completed([pool.submit(dedup_partition, plan, p) for p in range(partitions)]):
             f.result()
         pool.submit(dedup_union, plan).result()  # in a worker too: its memory goes when it is done
-        for f in as_completed([pool.submit(write_shard, plan, spec.index) for spec in plan.shards]):
+        for f in as_completed([pool.submit(write_segment, plan, i) for i in write_indices(plan)]):
             f.result()

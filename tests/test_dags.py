@@ -70,12 +70,13 @@ def test_dagbag_loads_with_the_intended_structure(airflow_home):
     assert info["errors"] == {}
     assert info["dags"] == ["corpus_clean", "corpus_consumer_example"]
     assert info["tasks"] == ["dedup_partition", "dedup_union", "map_shard", "partition_indices", "plan",
-                             "publish", "shard_indices", "write_shard"]
-    assert info["mapped"] == ["dedup_partition", "map_shard", "write_shard"]
+                             "publish", "shard_indices", "write_indices", "write_segment"]
+    assert info["mapped"] == ["dedup_partition", "map_shard", "write_segment"]
     assert info["schedule"] == "@daily" and info["catchup"] is False
-    assert info["params"] == ["config", "config_file", "input", "languages", "mode", "output", "shard_bytes"]
+    assert info["params"] == ["allow_empty", "config", "config_file", "force", "input", "languages", "max_shrink",
+                              "mode", "output", "shard_bytes"]
     assert info["retries"] == 2 and info["backoff"] is True
-    assert "write_shard" in info["upstream_publish"] and "dedup_partition" in info["upstream_union"]
+    assert "write_segment" in info["upstream_publish"] and "dedup_partition" in info["upstream_union"]
     assert info["outlets"] == ["corpus_clean_shards"]
     assert "corpus_clean_shards" in info["consumer_schedule"]
 

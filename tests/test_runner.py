@@ -6,7 +6,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from pipeline.config import Config
-from pipeline.runner import dedup_partition, dedup_union, map_shard, plan_run, publish, run, write_shard
+from pipeline.runner import dedup_partition, dedup_union, map_shard, plan_run, publish, run, write_segment
 
 from .conftest import SEEDS
 
@@ -115,7 +115,7 @@ def test_steps_resume_and_rerun_is_idempotent(tmp_path, sample_dir):
     for p in range(config.dedup.band_partitions):
         dedup_partition(plan, p)
     dedup_union(plan)
-    write_shard(plan, 0)
+    write_segment(plan, 0)
     manifest = publish(plan)
     assert manifest["documents"]["kept"] > 0
     # a second full run into the same output gives the same manifest shards and leaves no stale files
@@ -150,10 +150,12 @@ def test_incremental_run_skips_unchanged_input_and_dedups_against_published(tmp_
     out = tmp_path / "out"
     first = run([str(inputs)], out, Config(), progress=False)
     # nothing changed: nothing is read, the published shards stay as they were
+    mtimes = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
     second = run([str(inputs)], out, Config(), incremental=True, progress=False)
-    assert second.manifest["shards"] == first.manifest["shards"]
-    assert second.stats["inputs"] == 0 and second.stats["inputs_skipped_unchanged"] == len(first.manifest["inputs"])
-    assert len(second.manifest["inputs"]) == len(first.manifest["inputs"])
+    assert not second.changed and second.manifest == first.manifest
+    assert second.inputs == {"added": 0, "changed": 0, "removed": 0, "unchanged": len(first.manifest["inputs"])}
+    assert {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()} == mtimes  # nothing written
+    assert not (out / "_work").exists()
     # a new file: only it is processed, and its copy of a published article is removed as a duplicate
     article = (sample_dir / "gazette_en.txt").read_text()
     (inputs / "new_copy.txt").write_text("Breaking\n\n" + article)
@@ -162,9 +164,9 @@ def test_incremental_run_skips_unchanged_input_and_dedups_against_published(tmp_
         "Passengers can now board directly from the railway station, and the old pier will become a park.\n" * 2
     )
     third = run([str(inputs)], out, Config(), incremental=True, progress=False)
-    assert third.stats["inputs"] == 2
+    assert third.stats["this_run"]["inputs_processed"] == 2 and third.inputs["added"] == 2
     assert len(third.manifest["inputs"]) == len(first.manifest["inputs"]) + 2
-    assert third.manifest["shards"][: len(first.manifest["shards"])] == first.manifest["shards"]
+    assert third.manifest["changes"]["added"] == ["new_copy.txt", "new_story.txt"]
     rejected = _read_all(out, "rejected")
     copy = next(r for r in rejected if r["source"] == "new_copy.txt")
     assert copy["reason"] in ("exact_duplicate", "near_duplicate")
