@@ -44,3 +44,55 @@ def test_rejected_inputs_do_not_fail_the_run(tmp_path):
     result = _cli("run", str(inputs), "--output", str(tmp_path / "o"), "--quiet")
     assert result.returncode == 0, result.stderr
     assert "binary" in result.stdout and "empty" in result.stdout
+
+
+def test_messages_not_tracebacks(tmp_path):
+    malformed = tmp_path / "malformed.toml"
+    malformed.write_text("[dedup\nthreshold = 0.5\n")
+    result = _cli("run", "data/raw", "--output", str(tmp_path / "o"), "--config", str(malformed))
+    assert result.returncode == 2 and "is not valid TOML" in result.stderr and "Traceback" not in result.stderr
+    taken = tmp_path / "a_file"
+    taken.write_text("x")
+    result = _cli("run", "data/raw", "--output", str(taken))
+    assert result.returncode == 2 and "is a file, not a folder" in result.stderr and "Traceback" not in result.stderr
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o500)
+    try:
+        result = _cli("run", "data/raw", "--output", str(locked / "out"))
+        if result.returncode != 0 or "cannot be written" in result.stderr:  # root writes anywhere
+            assert result.returncode == 2 and "cannot be written" in result.stderr
+            assert "Traceback" not in result.stderr
+    finally:
+        locked.chmod(0o700)
+    missing_output = _cli("run", "data/raw")
+    assert missing_output.returncode == 2 and "--output" in missing_output.stderr
+
+
+def test_stats_and_explain_into_a_closed_pipe(tmp_path):
+    out = tmp_path / "out"
+    assert _cli("run", "data/raw", "--output", str(out), "--quiet").returncode == 0
+    for command in (f"stats {out}", f"explain {out} --source records.jsonl", f"stats {out} --json"):
+        piped = subprocess.run(f"{sys.executable} -m pipeline {command} | head -n 1", shell=True, cwd=ROOT,
+                               capture_output=True, text=True, timeout=120)
+        assert piped.stdout.count("\n") == 1 and piped.stderr == "", (command, piped.stderr)
+
+
+def test_one_off_run_does_not_replace_a_corpus_from_another_input(tmp_path):
+    out = tmp_path / "out"
+    assert _cli("run", "data/raw", "--output", str(out), "--quiet").returncode == 0
+    before = (out / "manifest.json").read_text()
+    one_file = tmp_path / "one_file.txt"
+    one_file.write_bytes((ROOT / "data" / "raw" / "gazette_en.txt").read_bytes())
+    result = _cli("run", str(one_file), "--output", str(out), "--quiet")
+    assert result.returncode == 2 and "published from" in result.stderr and "--force" in result.stderr
+    # one file of the same input root: it would retract the other inputs
+    result = _cli("run", "data/raw/gazette_en.txt", "--output", str(out), "--quiet")
+    assert result.returncode == 2 and "would retract 6 of the 7 published inputs" in result.stderr
+    assert (out / "manifest.json").read_text() == before
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = _cli("run", str(empty), "--output", str(tmp_path / "o2"))
+    assert result.returncode == 2 and "no input files found" in result.stderr and "--allow-empty" in result.stderr
+    nothing = _cli("run", "data/raw", "--output", str(out), "--incremental")
+    assert nothing.returncode == 0 and "nothing changed since the last publish" in nothing.stdout
