@@ -169,6 +169,12 @@ def check_guards(files: list[InputFile], root: str, output: Path, previous: dict
                 f"{output} holds a corpus published from {before}, and this run reads {root}: it would replace "
                 "that corpus. Give another --output, or pass --force (Airflow param force) to replace it."
             )
+        if previous.get("mode") == "append" and mode != "append" and changes.removed:
+            raise RunRefused(
+                f"{output} was published by append runs, and this {mode} run takes its input for the whole corpus: "
+                f"it would retract {len(changes.removed)} published inputs that are not in it. Use --append, or "
+                "pass --force (Airflow param force) to retract them."
+            )
         if published_inputs and len(changes.removed) > max_shrink * published_inputs and files:
             raise RunRefused(
                 f"this run would retract {len(changes.removed)} of the {published_inputs} published inputs "

@@ -614,7 +614,7 @@ def _published_kept(plan: RunPlan, found: list[Segment], layout: SignatureLayout
     paths = [Path(plan.output, s["path"]) for s in plan.previous_manifest.get("shards", [])
              if s.get("segment") in carried]
     kept_ids = read_ids(paths)
-    in_carried = np.array([not found[i].new for i in layout.segment_of_row], dtype=bool)[layout.order]
+    in_carried = np.array([not s.new for s in found], dtype=bool)[layout.segment_of_row][layout.order]
     published[:] = pc.is_in(pa.array(ids, pa.string()), value_set=kept_ids).to_numpy(zero_copy_only=False)
     return published & in_carried
 
@@ -1030,6 +1030,7 @@ def publish(plan: RunPlan, keep_work: bool = False, report: bool | None = None) 
     check_shrink(plan.previous_manifest, kept_rows, plan.force, plan.max_shrink)
     for spec in plan.shards:
         _store_segment(plan, spec.key)
+    crash_point("publish-stored")
     inputs = [dict(entry) for entry in plan.changes.get("unchanged", [])]
     for spec in plan.shards:
         for i in spec.files:

@@ -55,6 +55,8 @@ def test_messages_not_tracebacks(tmp_path):
     taken.write_text("x")
     result = _cli("run", "data/raw", "--output", str(taken))
     assert result.returncode == 2 and "is a file, not a folder" in result.stderr and "Traceback" not in result.stderr
+    result = _cli("run", "data/raw", "--output", str(taken / "out"))
+    assert result.returncode == 2 and "cannot be written" in result.stderr and "Traceback" not in result.stderr
     locked = tmp_path / "locked"
     locked.mkdir()
     locked.chmod(0o500)

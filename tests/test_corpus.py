@@ -283,6 +283,9 @@ def test_append_mode_keeps_what_is_published(published):
     assert result.inputs["added"] == 1 and result.inputs["removed"] == 0
     assert len(manifest["inputs"]) == len(first.manifest["inputs"]) + 1
     assert len(kept) == first.manifest["documents"]["kept"] + 1
+    # an incremental run over the landing folder would retract what earlier nights appended
+    with pytest.raises(RunRefused, match="published by append runs.*--append"):
+        run([str(folder)], out, _config(), incremental=True, progress=False, max_shrink=1.0)
     # an empty landing folder is a night with nothing new, not an empty corpus
     (folder / "tonight.txt").unlink()
     again = run([str(folder)], out, _config(), mode="append", progress=False)
