@@ -9,7 +9,7 @@ One-call API for single documents (the batch pipeline is `pipeline.runner.run` /
     'en'
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 from .boilerplate import clean_html, clean_text  # noqa: E402
 from .decode import decode  # noqa: E402

@@ -1126,7 +1126,7 @@ def _remove_stale(output: Path, manifest: dict) -> None:
         for entry in store.iterdir():
             if entry.name not in keys:
                 shutil.rmtree(entry, ignore_errors=True)
-    Path(output, "index", "documents.parquet").unlink(missing_ok=True)  # the index before segments (0.1)
+    Path(output, "index", "documents.parquet").unlink(missing_ok=True)  # the index before segments (0.1.0)
 
 
 # ----------------------------------------------------------------------------------------------------------
