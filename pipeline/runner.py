@@ -409,7 +409,7 @@ class Segment:
     key: str
     directory: Path  # where its map files are: this run's work folder, or OUT/index/segments/<key>
     files: dict  # the map result: names of its "kept", "rejected" and "signatures" files
-    live: frozenset[str] | None  # input files whose rows still count (None: all, a new segment)
+    live: frozenset[str]  # input files whose rows still count (all of a new segment's)
     new: bool
     published_digest: str | None = None
 
@@ -417,7 +417,7 @@ class Segment:
         return [self.directory / name for name in self.files[kind]]
 
     def is_live(self, rel: str) -> bool:
-        return self.live is None or rel in self.live
+        return self.new or rel in self.live
 
 
 def segments(plan: RunPlan) -> list[Segment]:
@@ -432,7 +432,8 @@ def segments(plan: RunPlan) -> list[Segment]:
         path = plan.path(f"map-{spec.key}.json")
         if not path.exists():
             raise RuntimeError(f"shard {spec.index} has not been processed yet ({path} missing)")
-        found.append(Segment(spec.key, Path(plan.work), read_json(path), None, True))
+        live = frozenset(plan.files[i]["rel"] for i in spec.files)
+        found.append(Segment(spec.key, Path(plan.work), read_json(path), live, True))
     return found
 
 
@@ -470,7 +471,7 @@ def signature_layout(plan: RunPlan, found: list[Segment] | None = None) -> Signa
         for path in segment.paths("signatures"):
             column = pq.read_table(path, columns=["input"]).column("input").combine_chunks()
             mask = None
-            if segment.live is not None:
+            if not segment.new:  # a new segment's rows are all live
                 mask = pc.is_in(column, value_set=pa.array(sorted(segment.live), pa.string()))
                 mask = mask.to_numpy(zero_copy_only=False).astype(bool)
                 column = column.filter(pa.array(mask))
@@ -719,7 +720,7 @@ def _segment_digests(found: list[Segment], layout: SignatureLayout, ids: list[st
     hashes = []
     for segment in found:
         h = hashlib.sha256(segment.key.encode())
-        for rel in sorted(segment.live or ()):
+        for rel in sorted(segment.live):  # the same for a segment when it is new and when it is carried over
             h.update(rel.encode("utf-8", "surrogateescape") + b"\0")
         hashes.append(h)
     for g in np.argsort(layout.order, kind="stable") if len(ids) else []:  # storage order: global position g

@@ -355,3 +355,16 @@ def test_output_that_is_a_file_is_a_clear_error(tmp_path, sample_dir):
     target.write_text("not a folder")
     with pytest.raises(OutputError, match="is a file, not a folder"):
         run([str(sample_dir)], target, _config(), progress=False)
+
+
+def test_a_new_file_rewrites_no_published_segment(published):
+    folder, out, first = published
+    (folder / "zz_new.txt").write_text(
+        "The lighthouse keeper retired after forty years, and the harbour trust will run the light by remote "
+        "control from the new office on the quay. Visitors may climb the tower on Sundays in the summer.\n" * 2,
+        encoding="utf-8")
+    result = run([str(folder)], out, _config(), incremental=True, progress=False)
+    assert result.inputs["added"] == 1 and result.stats["this_run"]["inputs_processed"] == 1
+    assert result.stats["dedup"]["segments_rewritten"] == 0  # nothing about them changed
+    manifest, _, _ = _published(out)
+    assert {s["path"] for s in first.manifest["shards"]} <= {s["path"] for s in manifest["shards"]}
