@@ -231,7 +231,7 @@ def test_100_mb_single_line_file_with_default_limits(tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("point", ["map-done:0", "write-row:0", "publish-stored", "publish-manifest"])
+@pytest.mark.parametrize("point", ["map-done:0", "write-done:0", "publish-stored", "publish-manifest"])
 def test_sigkill_in_an_incremental_run_keeps_the_published_corpus_and_resumes(point, tmp_path):
     """A nightly run killed at any point leaves the last published corpus readable and whole; the rerun
     publishes what an uninterrupted nightly run publishes."""
