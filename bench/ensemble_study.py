@@ -35,7 +35,7 @@ def aggregate(pages, texts: dict[str, str]) -> float:
 def main() -> int:
     from bench.html_extraction import cache_path
     from pipeline.extractors import combine, combine_readability_first
-    from pipeline.language import cjk_share
+    from pipeline.text import cjk_share
 
     parser = argparse.ArgumentParser()
     parser.add_argument("--extractors", default="trafilatura,trafilatura_fast,readability,resiliparse")  # combine's inputs

@@ -1,6 +1,7 @@
 """Corpus-cleaning pipeline: crawled web material in, clean deduplicated language-tagged Parquet out.
 
-One-call API for single documents (the batch pipeline is `pipeline.runner.run` / `python -m pipeline`):
+One-call API for single documents (`pipeline.api`; the batch pipeline is `pipeline.runner.run` /
+`python -m pipeline`):
 
     >>> import pipeline
     >>> pipeline.decode("中文".encode("gb18030"))
@@ -11,8 +12,7 @@ One-call API for single documents (the batch pipeline is `pipeline.runner.run` /
 
 __version__ = "0.2.0"
 
-from .boilerplate import clean_html, clean_text  # noqa: E402
-from .decode import decode  # noqa: E402
-from .language import detect_language  # noqa: E402
+# after the version (modules read it); these names shadow the submodules `pipeline.decode` and friends
+from .api import clean_html, clean_text, decode, detect_language  # noqa: E402
 
 __all__ = ["__version__", "clean_html", "clean_text", "decode", "detect_language"]

@@ -16,9 +16,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .config import Config
-from .document import Document, Reason, Span, document_id
+from .document import Document, Reason, document_id
+from .extractors import EXTRACTORS, extract_ensemble
 from .isolation import CallTimeout, RemoteError, call_with_timeout
-from .language import cjk_share, line_offsets
+from .repair import changed_chars, repair_text
+from .text import CJK_CHAR, cjk_share, cut_spans, is_cjk_line, line_offsets, tidy
 
 # ----------------------------------------------------------------------------------------------------------
 # line classification for text dumps
@@ -27,7 +29,6 @@ SENTENCE_QUESTION = re.compile(r"[？?。！!]\s*$")  # "记者：...？" is an 
 SENTENCE_END = re.compile(r"[.!?。！？；;:：…\"”’)）」』]\s*$")
 SENTENCE_PUNCT = re.compile(r"[.!?。！？；，,;]")
 WORD = re.compile(r"[^\W_]+", re.UNICODE)
-CJK_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 ONLY_SYMBOLS = re.compile(r"^[\W_]*$", re.UNICODE)
 
 FOOTER = re.compile(
@@ -172,10 +173,6 @@ RELATED_HEADING = re.compile(
 )
 BREADCRUMB_SEP = re.compile(r"\s*(>|»|›|→|/|::|＞|>>)\s*")
 PIPE_SEP = re.compile(r"\s*[|｜¦•·]\s*")
-
-
-def is_cjk_line(line: str) -> bool:
-    return len(CJK_CHAR.findall(line)) >= 0.3 * max(1, len(line.strip()))
 
 
 def is_short_line(line: str) -> bool:
@@ -442,22 +439,6 @@ def _menu_candidate(text: str, verdict: LineVerdict) -> bool:
     return verdict.reason is None and is_short_line(line) and not has_sentence_shape(line)
 
 
-def cut_spans(text: str, ranges: list[tuple[int, int, Reason]], stage: str) -> tuple[str, list[Span]]:
-    """Remove ranges (sorted, non-overlapping; whole lines, or runs inside a line) from text; return the new
-    text and the spans."""
-    if not ranges:
-        return text, []
-    spans: list[Span] = []
-    pieces: list[str] = []
-    position = 0
-    for start, end, reason in ranges:
-        pieces.append(text[position:start])
-        spans.append(Span.cut(text, start, end, reason, stage))
-        position = end
-    pieces.append(text[position:])
-    return tidy("".join(pieces)), spans
-
-
 def _merge_line_ranges(text: str, verdicts: list[LineVerdict]) -> list[tuple[int, int, Reason]]:
     """Adjacent lines cut for the same reason become one span (newline included)."""
     ranges: list[tuple[int, int, Reason]] = []
@@ -470,15 +451,6 @@ def _merge_line_ranges(text: str, verdicts: list[LineVerdict]) -> list[tuple[int
         else:
             ranges.append((v.start, end, v.reason))
     return ranges
-
-
-BLANK_RUNS = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")
-
-
-def tidy(text: str) -> str:
-    """Collapse the blank lines left by cuts and strip trailing spaces."""
-    text = "\n".join(line.rstrip() for line in text.split("\n"))
-    return BLANK_RUNS.sub("\n\n", text).strip()
 
 
 def clean_lines(text: str) -> str:
@@ -660,8 +632,6 @@ def split_stage(doc: Document, config: Config) -> list[Document]:
 
 def extract_main_text_unbounded(html: str, url: str | None, name: str) -> str:
     """The named extractor (see `pipeline.extractors`), or the ensemble; no time limit (runs in the helper)."""
-    from .extractors import EXTRACTORS, extract_ensemble
-
     if name == "ensemble":
         return extract_ensemble(html, url)
     return EXTRACTORS[name](html, url)
@@ -733,8 +703,6 @@ def html_extract_stage(doc: Document, config: Config) -> Document:
     """Stage: HTML -> main text (other documents pass through)."""
     if doc.content_type != "html":
         return doc
-    from .repair import changed_chars, repair_text
-
     html_chars = len(doc.text)
     try:
         text = extract_main_text(doc.text, doc.url, config)
@@ -842,29 +810,3 @@ def min_length_stage(doc: Document, config: Config) -> Document:
             Reason.TOO_SHORT, f"{len(text)} characters left (minimum {config.boilerplate.min_chars})"
         )
     return doc
-
-
-def clean_html(html: bytes | str, url: str | None = None) -> str:
-    """Public one-call API: decode, repair and extract the main text of one HTML page."""
-    from .decode import decode_bytes, normalise_newlines
-
-    config = Config()
-    if isinstance(html, bytes):
-        html = decode_bytes(html, is_html=True).text
-    doc = Document(id="", source="", url=url, text=normalise_newlines(html), content_type="html")
-    html_extract_stage(doc, config)
-    return "" if doc.rejected else doc.text
-
-
-def clean_text(text: str) -> str:
-    """Public one-call API: the text-dump path (repair, line rules, binary/spam cuts) for one text."""
-    from .junk import junk_stage
-    from .repair import repair_stage
-
-    config = Config()
-    doc = Document(id="", source="", text=text, content_type="text")
-    for stage in (repair_stage, junk_stage, text_boilerplate_stage):
-        stage(doc, config)
-        if doc.rejected:
-            return ""
-    return doc.text

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 
 from .config import Config
 from .document import Document, Reason
+from .language import identify
+from .text import INVISIBLE_CHARS, looks_like_html
 
 BOMS: list[tuple[bytes, str]] = [
     (codecs.BOM_UTF32_LE, "utf-32-le"),  # before UTF-16 LE: it starts with the same two bytes
@@ -294,8 +296,6 @@ def _by_language(data: bytes, encoding: str | None) -> str | None:
     name = _codec_name(encoding) if encoding else None
     if name not in LATIN_GUESSES:
         return encoding
-    from .language import identify
-
     def read_as(page: str) -> str:
         return TAGS.sub(" ", data[:20_000].decode(page, errors="replace"))
 
@@ -427,11 +427,6 @@ def _iso2022(head: bytes) -> str | None:
 
 
 CONTROL_CHARS = re.compile("[\x00-\x08\x0e-\x1f\x7f]")
-# soft hyphen, zero-width space, word joiner, zero-width no-break space (BOM): invisible, and left in
-# ("Ita\u00adli\u00adens") they split words for every reader downstream; dropped from decoded text here and from
-# every extractor's output (extractors._normalise_lines). ZWJ/ZWNJ stay: they change how Persian, Indic scripts
-# and emoji are written.
-INVISIBLE_CHARS = "\xad\u200b\u2060\ufeff"
 # C0 controls but tab/LF/FF, and the invisible characters
 STRAY_CONTROLS = re.compile(f"[\x00-\x08\x0b\x0d-\x1f{INVISIBLE_CHARS}]")
 
@@ -480,11 +475,8 @@ def decode_stage(doc: Document, config: Config) -> Document:
             Reason.UNDECODABLE,
             f"{result.replacement_ratio:.1%} of characters undecodable as {result.encoding} ({result.evidence})",
         )
-    if doc.content_type == "text":
-        from .readers import looks_like_html
-
-        if looks_like_html(doc.text[:8192]):
-            doc.content_type = "html"
+    if doc.content_type == "text" and looks_like_html(doc.text[:8192]):
+        doc.content_type = "html"
     max_line = config.input.max_line_chars
     # minified HTML is legitimately one long line; only text documents are checked
     if doc.content_type != "html" and len(doc.text) > max_line and _longest_line(doc.text) > max_line:

@@ -67,11 +67,6 @@ def line_key(line: str) -> int:
     return xxhash.xxh3_64_intdigest(DIGITS.sub("0", normalise(line)).encode("utf-8", "surrogatepass"))
 
 
-def tokens(text: str) -> list[str]:
-    """CJK characters one by one, other words whole, lower-cased and NFKC-folded."""
-    return TOKEN.findall(unicodedata.normalize("NFKC", text).casefold())
-
-
 _BASE = np.uint64(0x100000001B3)  # odd: invertible modulo 2**64
 _BASE_INV = np.uint64(pow(0x100000001B3, -1, 2**64))
 

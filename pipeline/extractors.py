@@ -13,7 +13,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from .decode import INVISIBLE_CHARS
+from .text import INVISIBLE_CHARS, cjk_share, tokens
 
 BLOCK_TAGS = {
     "p", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "li", "tr", "td", "th", "section", "article",
@@ -348,8 +348,6 @@ class BigramSpace:
 
     def profile(self, text: str) -> tuple[np.ndarray, np.ndarray]:
         """(unique bigram keys, their counts) of `text`'s tokens."""
-        from .dedup import tokens
-
         units = tokens(text)
         index = self.index
         for unit in dict.fromkeys(units):
@@ -418,8 +416,6 @@ def extract_ensemble(html: str, url: str | None = None) -> str:
     (fast, high recall) is the reference; CJK pages are readability-first (trafilatura without its fallbacks
     when readability fails), others trafilatura-first, and the other extractor is consulted only when the
     first one disagrees with the reference."""
-    from .language import cjk_share
-
     html = strip_scripts(html)
     resiliparse = extract_resiliparse(html, url)
     if cjk_share(resiliparse[:3000]) > 0.3:

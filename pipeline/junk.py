@@ -17,7 +17,7 @@ from importlib import resources
 
 from .config import Config
 from .document import Document, Reason
-from .language import CJK_CHAR_CLASS, cjk_share, line_offsets
+from .text import CJK_CHAR_CLASS, cjk_share, cut_spans, line_offsets
 
 # ----------------------------------------------------------------------------------------------------------
 # binary fragments
@@ -301,8 +301,6 @@ def _extend_to_lines(text: str, start: int, end: int) -> tuple[int, int]:
 
 def junk_stage(doc: Document, config: Config) -> Document:
     """Stage: cut binary fragments and spam blocks as spans; reject when junk dominates the document."""
-    from .boilerplate import cut_spans
-
     cfg = config.junk
     text = doc.text
     total = max(1, len(text))

@@ -21,41 +21,11 @@ from functools import lru_cache
 
 from .config import Config
 from .document import Document, LangSpan, Reason
+from .text import script_counts
 
 CJK_CHAR_CLASS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
 
 _lock = threading.Lock()
-
-
-# runs, not single characters: findall then builds one string per run instead of one per letter (2x faster)
-HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef]+")
-KANA_RUN = re.compile(r"[\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f]+")
-HANGUL_RUN = re.compile(r"[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]+")
-LATIN_RUN = re.compile(r"[A-Za-z\u00c0-\u024f]+")
-LETTER_RUN = re.compile(r"[^\W\d_]+")
-ANY_CJK = re.compile(
-    r"[\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af"
-    r"\uf900-\ufaff\uff66-\uff9f\U00020000-\U0002ebef]"
-)
-
-
-def _run_length(pattern: re.Pattern, text: str) -> int:
-    return sum(map(len, pattern.findall(text)))
-
-
-def script_counts(text: str) -> dict[str, int]:
-    """Letters by script. (Text without any CJK character, the common case, skips the CJK scans.)"""
-    if not ANY_CJK.search(text):
-        latin = _run_length(LATIN_RUN, text)
-        letters = latin if text.isascii() else _run_length(LETTER_RUN, text)
-        return {"han": 0, "kana": 0, "hangul": 0, "latin": latin, "letters": letters}
-    return {
-        "han": _run_length(HAN_RUN, text),
-        "kana": _run_length(KANA_RUN, text),
-        "hangul": _run_length(HANGUL_RUN, text),
-        "latin": _run_length(LATIN_RUN, text),
-        "letters": _run_length(LETTER_RUN, text),
-    }
 
 
 def language_by_script(counts: dict[str, int]) -> str | None:
@@ -70,14 +40,6 @@ def language_by_script(counts: dict[str, int]) -> str | None:
     if counts["han"] >= 0.3 * letters:
         return "zh"
     return None
-
-
-def cjk_share(text: str) -> float:
-    """Share of letters that are Han/kana/Hangul (used to pick character vs word measures)."""
-    counts = script_counts(text)
-    if not counts["letters"]:
-        return 0.0
-    return (counts["han"] + counts["kana"] + counts["hangul"]) / counts["letters"]
 
 
 @lru_cache(maxsize=1)
@@ -178,16 +140,6 @@ def identify(text: str, detector: str = "auto", seed: int = 0) -> tuple[str, flo
 
 
 PARAGRAPH_SPLIT = re.compile(r"\n\s*\n|\n")
-
-
-def line_offsets(text: str) -> list[tuple[int, int]]:
-    """(start, end) of every line, empty ones included (shared by the line-based stages)."""
-    out = []
-    start = 0
-    for line in text.split("\n"):
-        out.append((start, start + len(line)))
-        start += len(line) + 1
-    return out
 
 
 def paragraphs_with_offsets(text: str) -> list[tuple[int, int]]:

@@ -18,7 +18,6 @@ import io
 import json
 import lzma
 import os
-import re
 import stat
 import zlib
 from collections.abc import Iterable, Iterator
@@ -27,8 +26,7 @@ from pathlib import Path
 
 from .config import Config
 from .document import Document, Reason, document_id
-
-HEAD_BYTES = 8192
+from .text import HEAD_BYTES, looks_like_html
 
 # Magic numbers of formats that are never text. Checked before anything else (binary gate, first pass).
 BINARY_MAGIC: list[tuple[bytes, str]] = [
@@ -365,40 +363,6 @@ def _looks_like_jsonl(head: bytes, name: str) -> bool:
         # a long first line cut by the head window still counts when the extension says so
         return name.lower().endswith((".jsonl", ".ndjson", ".json")) and b"\n" not in stripped
     return isinstance(obj, dict)
-
-
-HTML_MARKERS = (
-    b"<!doctype html",
-    b"<html",
-    b"<head",
-    b"<body",
-    b"<meta ",
-    b"<title",
-    b"<div",
-    b"<p>",
-    b"<table",
-)
-
-
-TAG = re.compile(rb"</?[a-zA-Z][a-zA-Z0-9]{0,10}[\s>/]")
-
-
-def looks_like_html(head: bytes | str, name: str = "") -> bool:
-    """HTML by its first bytes: a doctype or <html> start, or markup dense enough to be a page (a text dump
-    with a few stray tags left in it is still text)."""
-    sample = head[:HEAD_BYTES]
-    if isinstance(sample, str):
-        sample = sample.encode("utf-8", "ignore")
-    lowered = sample.lower()
-    if lowered.lstrip().startswith((b"<!doctype html", b"<html", b"<?xml")) and b"<html" in lowered:
-        return True
-    if lowered.lstrip().startswith((b"<!doctype html", b"<html")):
-        return True
-    hits = sum(1 for marker in HTML_MARKERS if marker in lowered)
-    tags = len(TAG.findall(sample))
-    if name.lower().endswith((".html", ".htm", ".xhtml", ".shtml", ".php", ".asp", ".aspx", ".jsp")):
-        return hits >= 1 or tags >= 3
-    return hits >= 3 and tags >= 10 and tags * 200 >= len(sample)
 
 
 def sniff(head: bytes, name: str) -> str:

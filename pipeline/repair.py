@@ -17,7 +17,7 @@ from ftfy.badness import is_bad
 from ftfy.chardata import CONTROL_CHARS, LIGATURES
 
 from .config import Config
-from .document import Document
+from .document import Document, Reason
 
 CJK_SAFE = ftfy.TextFixerConfig(
     unescape_html="auto",  # only when the text does not look like HTML (crawled text full of "&amp;")
@@ -250,8 +250,6 @@ SHORT_WORDS = frozenset(
 
 def spaces_stage(doc: Document, config: Config) -> Document:
     """Stage: detect Latin text without spaces; restore them or reject `no_word_boundaries`."""
-    from .document import Reason
-
     share = stripped_space_share(doc.text)
     doc.quality["stripped_space_share"] = share
     if share < 0.5:

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
+from .writer import atomic_write_bytes
+
 EXAMPLES_PER_REASON = 3
 TOP_LINES = 20
 REPORT_BATCH_ROWS = 10_000
@@ -252,8 +254,6 @@ document.body.dataset.rendered = "yes";
 def write_report(output: Path, manifest: dict | None = None) -> Path:
     """Write OUTPUT/report.html (atomically) and return its path. `manifest` is passed by the publish step,
     which writes the report before the manifest (the manifest is always the last file of a run)."""
-    from .writer import atomic_write_bytes
-
     output = Path(output)
     needed = ["stats.json"] + ([] if manifest is not None else ["manifest.json"])
     for name in needed:

@@ -84,6 +84,7 @@ from .junk import junk_stage, quality_stage
 from .language import language_stage
 from .readers import InputFile, discover, group_into_shards, read_file
 from .repair import repair_stage, spaces_stage
+from .report import write_report
 from .stats import RunStats
 from .writer import ShardWriter, atomic_write_json, read_json, write_table
 
@@ -1091,8 +1092,6 @@ def publish(plan: RunPlan, keep_work: bool = False, report: bool | None = None) 
     }
     if report if report is not None else config.output.report:
         try:
-            from .report import write_report
-
             write_report(output, manifest)
         except Exception as exc:  # noqa: BLE001 - a broken report must not lose a finished run
             log.warning("report.html could not be written: %s", exc)

@@ -221,7 +221,7 @@ def test_html_footer_lines_are_cut_with_a_reason():
 
 def test_footer_candidates_are_every_line_footer_matches():
     from pipeline.boilerplate import FOOTER
-    from pipeline.language import line_offsets
+    from pipeline.text import line_offsets
 
     text = ("Article text about a copyright case in court.\nplain line\n京ICP备12345678号\n"
             "Powered By WordPress\nlast (c)\n2019 line\nno match here\nİstanbul Privacy Policy")
@@ -296,7 +296,7 @@ def test_a_line_printed_twice_keeps_one_copy():
     assert [s.reason for s in doc.spans] == ["duplicate_passage", "duplicate_passage"]
     # short repeated lines are not passages; a repeat with another line between them is left alone
     from pipeline.boilerplate import LineVerdict, repeated_line_verdicts
-    from pipeline.language import line_offsets
+    from pipeline.text import line_offsets
 
     text = f"Yes it is\nYes it is\n{lead}\n{ARTICLE}{lead}"
     verdicts = [LineVerdict(s, e, None) for s, e in line_offsets(text)]

@@ -16,8 +16,8 @@ from pipeline.dedup import (
     line_key,
     minhash_batch,
     shingle_hashes,
-    tokens,
 )
+from pipeline.text import tokens
 
 EN = (
     "Residents of Millbrook gathered on Saturday morning in the old library hall, where volunteers opened the "

@@ -10,7 +10,6 @@ from collections import Counter
 
 import pytest
 
-from pipeline.dedup import tokens
 from pipeline.extractors import (
     EXTRACTORS,
     BigramSpace,
@@ -21,6 +20,7 @@ from pipeline.extractors import (
     agreement,
     extract_readability,
 )
+from pipeline.text import tokens
 
 from .conftest import SHARED
 

@@ -1,0 +1,34 @@
+"""The one-call API for single documents (the batch pipeline is `pipeline.runner.run`)."""
+
+from __future__ import annotations
+
+from .boilerplate import html_extract_stage, text_boilerplate_stage
+from .config import Config
+from .decode import decode, decode_bytes, normalise_newlines
+from .document import Document
+from .junk import junk_stage
+from .language import detect_language
+from .repair import repair_stage
+
+__all__ = ["clean_html", "clean_text", "decode", "detect_language"]
+
+
+def clean_html(html: bytes | str, url: str | None = None) -> str:
+    """Public one-call API: decode, repair and extract the main text of one HTML page."""
+    config = Config()
+    if isinstance(html, bytes):
+        html = decode_bytes(html, is_html=True).text
+    doc = Document(id="", source="", url=url, text=normalise_newlines(html), content_type="html")
+    html_extract_stage(doc, config)
+    return "" if doc.rejected else doc.text
+
+
+def clean_text(text: str) -> str:
+    """Public one-call API: the text-dump path (repair, line rules, binary/spam cuts) for one text."""
+    config = Config()
+    doc = Document(id="", source="", text=text, content_type="text")
+    for stage in (repair_stage, junk_stage, text_boilerplate_stage):
+        stage(doc, config)
+        if doc.rejected:
+            return ""
+    return doc.text
