@@ -69,7 +69,7 @@ def charset_files() -> list[tuple[str, Path, str]]:
 
 def detectors() -> dict:
     def ours(data: bytes) -> str:
-        from pipeline.decode import decode_bytes
+        from pipeline.stages.decode import decode_bytes
 
         return decode_bytes(data, is_html=b"<" in data[:1024]).text
 
@@ -144,7 +144,7 @@ def bench_mojibake() -> dict:
         return {}
     import ftfy
 
-    from pipeline.repair import repair_text
+    from pipeline.stages.repair import repair_text
 
     results: dict = {}
     for name in ("in-the-wild", "synthetic", "negative"):
@@ -183,8 +183,8 @@ def bench_binary_gate() -> dict:
     if not MAGIKA.exists():
         return {}
     from pipeline.config import Config
-    from pipeline.decode import decode_stage
     from pipeline.readers import InputFile, read_file
+    from pipeline.stages.decode import decode_stage
 
     config = Config()
     outcome = {"binary": [0, 0], "text": [0, 0]}

@@ -3,7 +3,7 @@
 Run `bench/html_extraction.py` first (it caches every extractor's output); then
     python bench/ensemble_study.py [--extractors trafilatura,trafilatura_fast,readability,resiliparse]
 prints, per set, each extractor's F1, the per-page oracle (best extractor chosen with the gold text), and
-the F1 of the ensemble's decision (`pipeline.extractors.combine*`) applied to the cached outputs.
+the F1 of the ensemble's decision (`pipeline.extract.ensemble.combine*`) applied to the cached outputs.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ def aggregate(pages, texts: dict[str, str]) -> float:
 
 def main() -> int:
     from bench.html_extraction import cache_path
-    from pipeline.extractors import combine, combine_readability_first
+    from pipeline.extract.ensemble import combine, combine_readability_first
     from pipeline.text import cjk_share
 
     parser = argparse.ArgumentParser()

@@ -46,8 +46,8 @@ def _ours(html: bytes, url: str | None) -> str:
 
 
 def _single(name: str):
-    from pipeline.decode import decode_bytes
-    from pipeline.extractors import EXTRACTORS
+    from pipeline.extract import EXTRACTORS
+    from pipeline.stages.decode import decode_bytes
 
     fn = EXTRACTORS[name]
 

@@ -52,11 +52,11 @@ def work(mode: str, set_name: str, count: int) -> None:
     import trafilatura
 
     import pipeline
-    import pipeline.boilerplate as boilerplate
-    from pipeline.decode import decode_bytes
+    import pipeline.stages.extract as extract_stage
+    from pipeline.stages.decode import decode_bytes
 
-    inline = boilerplate.call_with_timeout
-    boilerplate.call_with_timeout = lambda fn, args, timeout, isolate=True: inline(fn, args, timeout, isolate=False)
+    inline = extract_stage.call_with_timeout
+    extract_stage.call_with_timeout = lambda fn, args, timeout, isolate=True: inline(fn, args, timeout, isolate=False)
     chosen, warm = sample_pages(list(HTML_SETS[set_name]()), count)
     trafilatura.extract(warm.html, url=warm.url)
     pipeline.clean_html(warm.html, url=warm.url)

@@ -80,8 +80,9 @@ def pdf_fragment(rng: random.Random) -> str:
 def run_stages(text: str):
     from pipeline.config import Config
     from pipeline.document import Document
-    from pipeline.junk import junk_stage, quality_stage
-    from pipeline.language import detect_language
+    from pipeline.stages.junk import junk_stage
+    from pipeline.stages.language import detect_language
+    from pipeline.stages.quality import quality_stage
 
     config = Config()
     doc = Document(id="x", source="x", text=text)

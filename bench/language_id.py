@@ -55,7 +55,7 @@ def raw_detector(name: str):
 
 
 def ours(name: str):
-    from pipeline.language import identify
+    from pipeline.stages.language import identify
 
     return lambda text: identify(text, name, 0)
 
@@ -124,7 +124,7 @@ def render(results: dict) -> str:
         "",
         f"lingua's test data, all 75 languages in the pool: every en and zh line, and a fixed random sample of "
         f"{results['per_language_sample']} lines per other language and kind (the same lines for every detector). "
-        "\"library\" is the detector called directly; \"ours\" is `pipeline.language.identify`: script evidence "
+        "\"library\" is the detector called directly; \"ours\" is `pipeline.stages.language.identify`: script evidence "
         "first (Han without kana -> zh, kana -> ja, Hangul -> ko), then the detector. Targets: en and zh "
         "recall >= 0.99 on sentences, zh recall >= 0.95 on word pairs, <= 0.75% of other-language sentences "
         "labelled en, <= 0.1% labelled zh.",

@@ -38,8 +38,8 @@ PAGES_PER_DUMP = 3
 
 
 def visible_text(html: bytes) -> str:
-    from pipeline.decode import decode_bytes
-    from pipeline.extractors import html_fragment_to_text
+    from pipeline.extract.extractors import html_fragment_to_text
+    from pipeline.stages.decode import decode_bytes
 
     text = decode_bytes(html, is_html=True).text
     text = re.sub(r"(?is)<(script|style|noscript)[^>]*>.*?</\1>", " ", text)

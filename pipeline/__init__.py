@@ -12,7 +12,7 @@ One-call API for single documents (`pipeline.api`; the batch pipeline is `pipeli
 
 __version__ = "0.2.0"
 
-# after the version (modules read it); these names shadow the submodules `pipeline.decode` and friends
+# after the version (modules read it)
 from .api import clean_html, clean_text, decode, detect_language  # noqa: E402
 
 __all__ = ["__version__", "clean_html", "clean_text", "decode", "detect_language"]

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from .boilerplate import html_extract_stage, text_boilerplate_stage
 from .config import Config
-from .decode import decode, decode_bytes, normalise_newlines
 from .document import Document
-from .junk import junk_stage
-from .language import detect_language
-from .repair import repair_stage
+from .stages.boilerplate import text_boilerplate_stage
+from .stages.decode import decode, decode_bytes, normalise_newlines
+from .stages.extract import html_extract_stage
+from .stages.junk import junk_stage
+from .stages.language import detect_language
+from .stages.repair import repair_stage
 
 __all__ = ["clean_html", "clean_text", "decode", "detect_language"]
 

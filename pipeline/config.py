@@ -145,7 +145,7 @@ class Config:
 
 
 DETECTORS = ("auto", "langdetect", "fasttext", "lingua", "lingua-low")
-# the names `pipeline.extractors.EXTRACTORS` answers to (a test holds the two lists together): config stays a
+# the names `pipeline.extract.EXTRACTORS` answers to (a test holds the two lists together): config stays a
 # leaf module, and checking a config does not import the extractors
 HTML_EXTRACTORS = ("ensemble", "trafilatura", "trafilatura_fast", "trafilatura_recall", "readability", "resiliparse",
                    "justext")

@@ -39,7 +39,6 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from . import __version__
-from .boilerplate import cut_spans, html_extract_stage, min_length_stage, split_stage, text_boilerplate_stage
 from .config import Config, ConfigError, config_from_dict
 from .corpus import (
     DEFAULT_MAX_SHRINK,
@@ -56,7 +55,6 @@ from .corpus import (
     read_manifest,
     why_not_reusable,
 )
-from .decode import decode_stage
 from .dedup import (
     LINE_OTHER,
     DocDecision,
@@ -80,12 +78,12 @@ from .document import (
     kept_row,
     rejected_row,
 )
-from .junk import junk_stage, quality_stage
-from .language import language_stage
 from .readers import InputFile, discover, group_into_shards, read_file
-from .repair import repair_stage, spaces_stage
 from .report import write_report
+from .stages import STAGES
+from .stages.length import min_length_stage
 from .stats import RunStats
+from .text import cut_spans
 from .writer import ShardWriter, atomic_write_json, read_json, write_table
 
 log = logging.getLogger("pipeline")
@@ -102,23 +100,6 @@ def crash_point(name: str) -> None:
 
         os.kill(os.getpid(), signal.SIGKILL)
 STATS = "stats.json"
-
-Stage = Callable[[Document, Config], Document]
-
-# (name, function, expands one document into several)
-STAGES: list[tuple[str, Callable, bool]] = [
-    ("decode", decode_stage, False),
-    ("repair", repair_stage, False),
-    ("split", split_stage, True),
-    ("extract", html_extract_stage, False),
-    ("junk", junk_stage, False),
-    ("boilerplate", text_boilerplate_stage, False),
-    ("spaces", spaces_stage, False),
-    ("language", language_stage, False),
-    ("quality", quality_stage, False),
-    ("length", min_length_stage, False),
-]
-
 
 # ----------------------------------------------------------------------------------------------------------
 # plan

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from .stages import STAGE_NAMES
+
 
 @dataclass
 class StageStats:
@@ -58,24 +60,10 @@ class StageStats:
                 mine[k] += v
 
 
-STAGE_ORDER = [
-    "read",
-    "decode",
-    "repair",
-    "split",
-    "boilerplate",
-    "spaces",
-    "junk",
-    "language",
-    "quality",
-    "length",
-    "dedup",
-    "passages",
-]
 
 
 def _stage_rank(name: str) -> tuple[int, str]:
-    return (STAGE_ORDER.index(name) if name in STAGE_ORDER else len(STAGE_ORDER), name)
+    return (STAGE_NAMES.index(name) if name in STAGE_NAMES else len(STAGE_NAMES), name)
 
 
 class RunStats:

@@ -41,3 +41,10 @@ def test_example_config_is_current_and_loads():
     check = subprocess.run([sys.executable, "scripts/make_config_example.py", "--check"], cwd=root)
     assert check.returncode == 0, "config.example.toml is stale: run python scripts/make_config_example.py"
     assert load_config(root / "config.example.toml").to_dict() == Config().to_dict()
+
+
+def test_extractor_names_are_the_extractors():
+    from pipeline.config import HTML_EXTRACTORS
+    from pipeline.extract import EXTRACTORS
+
+    assert sorted(HTML_EXTRACTORS) == sorted(EXTRACTORS)

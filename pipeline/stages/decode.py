@@ -17,10 +17,10 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from .config import Config
-from .document import Document, Reason
+from ..config import Config
+from ..document import Document, Reason
+from ..text import INVISIBLE_CHARS, looks_like_html
 from .language import identify
-from .text import INVISIBLE_CHARS, looks_like_html
 
 BOMS: list[tuple[bytes, str]] = [
     (codecs.BOM_UTF32_LE, "utf-32-le"),  # before UTF-16 LE: it starts with the same two bytes

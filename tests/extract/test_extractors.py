@@ -1,4 +1,4 @@
-"""The speed-ups inside pipeline.extractors must not change any result: each is checked against the code it
+"""The speed-ups inside pipeline.extract must not change any result: each is checked against the code it
 replaces (readability-lxml 0.9's own `clean` and serialise-and-search block test, Counter-based agreement)."""
 
 from __future__ import annotations
@@ -10,19 +10,17 @@ from collections import Counter
 
 import pytest
 
-from pipeline.extractors import (
-    EXTRACTORS,
-    BigramSpace,
-    _any_case,
+from pipeline.extract import EXTRACTORS
+from pipeline.extract.ensemble import BigramSpace, _any_case, agreement
+from pipeline.extract.extractors import (
     _holds_block,
     _readability_clean,
     _readability_document,
-    agreement,
     extract_readability,
 )
 from pipeline.text import tokens
 
-from .conftest import SHARED
+from ..conftest import SHARED
 
 
 def readability_clean(text: str) -> str:  # readability-lxml 0.9, readability.readability.clean
@@ -123,7 +121,7 @@ def test_agreement_is_bigram_f1(a: str, b: str):
 
 
 def test_readability_is_skipped_when_its_preview_is_clearly_worse():
-    from pipeline.extractors import combine
+    from pipeline.extract.ensemble import combine
 
     article = "The council met on Monday to discuss the budget for next year and agreed to repair the bridge. " * 4
     page = "Home News Sport Weather Login\n" + article + "\nMore stories: football, weather, markets, travel"
@@ -143,7 +141,7 @@ def test_readability_is_skipped_when_its_preview_is_clearly_worse():
 
 
 def test_trafilaturas_readability_summary_is_captured():
-    from pipeline.extractors import extract_trafilatura_with_preview
+    from pipeline.extract.extractors import extract_trafilatura_with_preview
 
     body = "".join(f"<p>{'The council met on Monday to discuss the budget. ' * 3} Paragraph {i}.</p>" for i in range(5))
     page = f"<html><body><nav>Home | News</nav><article>{body}</article></body></html>"
@@ -154,7 +152,7 @@ def test_trafilaturas_readability_summary_is_captured():
 
 
 def test_pages_without_an_html_tag_up_front_are_still_extracted():
-    from pipeline.extractors import as_html_document, extract_trafilatura
+    from pipeline.extract.extractors import as_html_document, extract_trafilatura
 
     body = "".join(f"<p>{'The council met on Monday to discuss the budget. ' * 3} Paragraph {i}.</p>" for i in range(5))
     # a wrapper element and no <head>: trafilatura alone parses one child and calls the page "not HTML"
@@ -166,7 +164,7 @@ def test_pages_without_an_html_tag_up_front_are_still_extracted():
 
 
 def test_a_closing_script_tag_ends_at_its_first_angle_bracket():
-    from pipeline.extractors import strip_scripts
+    from pipeline.extract.ensemble import strip_scripts
 
     # "</script" then a newline and a comment: an HTML5 parser ends the script at the first ">"
     page = "<script src='a.js'></script\n<!-- plugin -->\n<p>Kept text</p><script>x()</script>"
@@ -184,7 +182,7 @@ SCRIPTS_REGEX = re.compile(
 
 
 def test_strip_scripts_matches_the_single_regex():
-    from pipeline.extractors import strip_scripts
+    from pipeline.extract.ensemble import strip_scripts
 
     pieces = ["<script>", "<SCRIPT type='x'>", "</script>", "</ScRiPt \n>", "<scripts>", "</scriptx>", "<style>",
               "</style>", "<svg width=1>", "</SVG>", "<svgx>", "<!--", "-->", "<!-->", "--", "<", ">", "/", "</",
@@ -196,7 +194,7 @@ def test_strip_scripts_matches_the_single_regex():
 
 
 def test_strip_scripts_matches_the_single_regex_on_real_pages():
-    from pipeline.extractors import strip_scripts
+    from pipeline.extract.ensemble import strip_scripts
 
     pages = benchmark_pages(130)
     if not pages:

@@ -19,9 +19,9 @@ import threading
 from collections import defaultdict
 from functools import lru_cache
 
-from .config import Config
-from .document import Document, LangSpan, Reason
-from .text import script_counts
+from ..config import Config
+from ..document import Document, LangSpan, Reason
+from ..text import script_counts
 
 CJK_CHAR_CLASS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
 

@@ -1,14 +1,8 @@
-from pipeline.boilerplate import (
-    classify_line,
-    clean_lines,
-    footer_candidate_lines,
-    line_verdicts,
-    split_pages,
-    split_stage,
-    text_boilerplate_stage,
-)
 from pipeline.config import Config
 from pipeline.document import Document, Reason
+from pipeline.stages.boilerplate import classify_line, clean_lines, line_verdicts, text_boilerplate_stage
+from pipeline.stages.extract import footer_candidate_lines
+from pipeline.stages.split import split_pages, split_stage
 
 ARTICLE = (
     "The council met on Monday to discuss the budget for next year, and agreed to repair the bridge.\n"
@@ -171,7 +165,7 @@ def test_context_pass_cuts_short_lines_away_from_prose_and_keeps_headings():
 def test_context_pass_leaves_documents_without_prose_alone():
     listing = "Apples\nPears\nPlums\nCherries, the dark ones from the south of the country\n"
     verdicts = line_verdicts(listing)
-    from pipeline.boilerplate import context_verdicts
+    from pipeline.stages.boilerplate import context_verdicts
 
     before = [v.reason for v in verdicts]
     context_verdicts(listing, verdicts)
@@ -179,7 +173,7 @@ def test_context_pass_leaves_documents_without_prose_alone():
 
 
 def test_ensemble_decisions():
-    from pipeline.extractors import combine, combine_readability_first, strip_scripts
+    from pipeline.extract.ensemble import combine, combine_readability_first, strip_scripts
 
     article = PROSE * 3
     menu_and_article = "Home News Sport Weather Login\n" + article
@@ -206,8 +200,8 @@ def test_ensemble_decisions():
 
 
 def test_html_footer_lines_are_cut_with_a_reason():
-    from pipeline.boilerplate import html_extract_stage
     from pipeline.config import Config
+    from pipeline.stages.extract import html_extract_stage
 
     body = "".join(f"<p>{PROSE} Paragraph {i}.</p>" for i in range(4))
     html = (f"<html><body><article><h1>A title of the article</h1>{body}"
@@ -220,7 +214,7 @@ def test_html_footer_lines_are_cut_with_a_reason():
 
 
 def test_footer_candidates_are_every_line_footer_matches():
-    from pipeline.boilerplate import FOOTER
+    from pipeline.stages.boilerplate import FOOTER
     from pipeline.text import line_offsets
 
     text = ("Article text about a copyright case in court.\nplain line\n京ICP备12345678号\n"
@@ -256,7 +250,7 @@ def test_php_error_messages_are_cut():
 
 
 def test_html_photo_credits_and_php_errors_are_cut_but_bylines_stay():
-    from pipeline.boilerplate import html_extract_stage
+    from pipeline.stages.extract import html_extract_stage
 
     body = "".join(f"<p>{PROSE} Paragraph {i}.</p>" for i in range(4))
     html = ("<html><body><article><h1>A title of the article</h1>"
@@ -295,7 +289,7 @@ def test_a_line_printed_twice_keeps_one_copy():
     assert doc.text.count(lead) == 1 and doc.text.count(title[:30]) == 1 and title in doc.text
     assert [s.reason for s in doc.spans] == ["duplicate_passage", "duplicate_passage"]
     # short repeated lines are not passages; a repeat with another line between them is left alone
-    from pipeline.boilerplate import LineVerdict, repeated_line_verdicts
+    from pipeline.stages.boilerplate import LineVerdict, repeated_line_verdicts
     from pipeline.text import line_offsets
 
     text = f"Yes it is\nYes it is\n{lead}\n{ARTICLE}{lead}"
@@ -348,7 +342,7 @@ def test_share_bars_are_buttons_in_dumps_and_in_extracted_html():
         assert classify_line(line) == Reason.BUTTON, line
     for line in ("Facebook reported higher profits on Monday", "Share prices fell", "The pocket watch"):
         assert classify_line(line) != Reason.BUTTON, line
-    from pipeline.boilerplate import extracted_text_verdicts
+    from pipeline.stages.extract import extracted_text_verdicts
 
     text = f"{PROSE}Share on Facebook\nFacebook reported higher profits on Monday.\n{PROSE}"
     assert [text[v.start:v.end] for v in extracted_text_verdicts(text)] == ["Share on Facebook"]

@@ -3,8 +3,8 @@ import codecs
 import pytest
 
 from pipeline.config import Config
-from pipeline.decode import canonical_encoding, decode_bytes, decode_stage
 from pipeline.document import Document
+from pipeline.stages.decode import canonical_encoding, decode_bytes, decode_stage
 
 ZH = "社区图书馆推出夜间自习室，受到学生和上班族的欢迎。读者需要提前在网上预约座位。"
 
@@ -85,7 +85,7 @@ def test_mostly_valid_utf8_is_decoded_as_utf8_with_replacement():
 
 
 def test_detector_sees_only_lines_with_non_ascii_bytes():
-    from pipeline.decode import _non_ascii_lines
+    from pipeline.stages.decode import _non_ascii_lines
 
     markup = b"<div class='nav'><a href='/x'>Home</a></div>\n" * 5000  # 230 KB of ASCII markup
     body = "Le café était fermé à Noël, déjà trop tard.\n".encode("cp1252")
@@ -164,7 +164,7 @@ def test_greek_iso_8859_7_keeps_its_accented_capitals():
 
 
 def test_soft_hyphens_and_stray_controls_are_dropped_from_decoded_text():
-    from pipeline.decode import normalise_newlines
+    from pipeline.stages.decode import normalise_newlines
 
     assert normalise_newlines("Ita\xadli\xadens\x00\r\nnext\x0cpage") == "Italiens\nnext\x0cpage"
     # zero-width space, word joiner and a stray BOM go too; the zero-width joiner shapes emoji and scripts: it stays

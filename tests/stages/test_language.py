@@ -1,6 +1,7 @@
 from pipeline.config import Config
 from pipeline.document import Document
-from pipeline.language import detect_language, identify, language_by_script, language_stage, script_counts
+from pipeline.stages.language import detect_language, identify, language_by_script, language_stage
+from pipeline.text import script_counts
 
 
 def test_script_decides_cjk():

@@ -5,19 +5,10 @@ import pytest
 
 from pipeline.config import Config
 from pipeline.document import Document
-from pipeline.repair import (
-    CJK_SAFE,
-    UNFIXABLE_LINE,
-    _fix_text,
-    _ftfy_keeps,
-    repair_stage,
-    repair_text,
-    restore_spaces,
-    spaces_stage,
-    stripped_space_share,
-)
+from pipeline.stages.repair import CJK_SAFE, UNFIXABLE_LINE, _fix_text, _ftfy_keeps, repair_stage, repair_text
+from pipeline.stages.spaces import restore_spaces, spaces_stage, stripped_space_share
 
-from .conftest import SEEDS
+from ..conftest import SEEDS
 
 
 def test_mojibake_is_fixed():

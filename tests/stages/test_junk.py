@@ -2,16 +2,10 @@ import pytest
 
 from pipeline.config import Config
 from pipeline.document import Document
-from pipeline.junk import (
-    find_binary_spans,
-    find_spam_spans,
-    junk_stage,
-    quality_signals,
-    quality_stage,
-    term_weight,
-)
+from pipeline.stages.junk import find_binary_spans, find_spam_spans, junk_stage, term_weight
+from pipeline.stages.quality import quality_signals, quality_stage
 
-from .conftest import SEEDS
+from ..conftest import SEEDS
 
 ARTICLE = (
     "The club grew to 214 members this year and organised thirty-one group rides, including the first night "

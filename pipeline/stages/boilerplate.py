@@ -1,4 +1,5 @@
-"""Boilerplate removal: main-text extraction for HTML, line and block rules for flattened text dumps.
+"""Boilerplate stage: line and block rules for flattened text dumps (also the rules the HTML stage applies
+to extracted text).
 
 Text dumps (a crawler already turned each page into lines) carry menus as runs of one-word lines, `|`
 separated link bars, breadcrumbs, bylines, buttons and footers. Each rule below names what it removes; a
@@ -15,12 +16,9 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .config import Config
-from .document import Document, Reason, document_id
-from .extractors import EXTRACTORS, extract_ensemble
-from .isolation import CallTimeout, RemoteError, call_with_timeout
-from .repair import changed_chars, repair_text
-from .text import CJK_CHAR, cjk_share, cut_spans, is_cjk_line, line_offsets, tidy
+from ..config import Config
+from ..document import Document, Reason
+from ..text import CJK_CHAR, cut_spans, is_cjk_line, line_offsets
 
 # ----------------------------------------------------------------------------------------------------------
 # line classification for text dumps
@@ -461,84 +459,6 @@ def clean_lines(text: str) -> str:
     return cleaned
 
 
-# ----------------------------------------------------------------------------------------------------------
-# splitting concatenated dumps into pages
-
-TITLE_SUFFIX = re.compile(r"(\s[-–—|_]\s|_)[^\n]{1,30}$")
-
-
-TITLE_LOOKAHEAD = 60  # lines after a page title in which its headline shows up again (after the page's menus)
-
-
-def is_page_title(lines: list[str], index: int) -> bool:
-    """Line `index` is a page's <title> as a crawler prints it, "Headline - Site" / "Headline_Site": shaped like
-    one, and repeated at the start of the next line (whole, or its second half when the dump cut the title's
-    start off and glued the page's text on)."""
-    title = lines[index].strip()
-    suffix = TITLE_SUFFIX.search(title)
-    if not suffix or len(title) > 80:
-        return False
-    nxt = lines[index + 1].strip() if index + 1 < len(lines) else ""
-    if nxt.startswith(title):
-        return True
-    # the title's start cut off, the page's text glued on after it ("网条约_百度百科 网页新闻贴吧...")
-    if len(nxt) > len(title) + 20 and any(
-        nxt.startswith(title[start:]) for start in range(1, min(len(title) // 2, len(title) - 6) + 1)
-    ):
-        return True
-    headline = title[: suffix.start()].strip()
-    if re.search(r"[/\\.{}<>=#]", headline) or len(headline) < (8 if is_cjk_line(headline) else 20):
-        return False
-    return any(line.strip() == headline for line in lines[index + 1 : index + 1 + TITLE_LOOKAHEAD])
-
-
-def split_pages(text: str) -> list[str]:
-    """Split a dump of several pages where a boundary is visible: a footer block followed by more content,
-    or a title line whose text the next line repeats (crawler dumps often print the title twice)."""
-    lines = text.split("\n")
-    cut_points: list[int] = []
-    since_content = 0
-    seen_footer_at = -1
-    for i, line in enumerate(lines):
-        stripped = line.strip()
-        if not stripped:
-            continue
-        reason = classify_line(stripped)
-        if reason == Reason.FOOTER:
-            seen_footer_at = i
-            continue
-        if reason is None and seen_footer_at >= 0 and has_sentence_shape(stripped) and since_content > 0:
-            # new content after a footer block: the page ended at the footer; find where the header starts
-            start = seen_footer_at + 1
-            while start < i and classify_line(lines[start].strip()) == Reason.FOOTER:
-                start += 1
-            cut_points.append(start)
-            seen_footer_at = -1
-            since_content = 0
-        if reason is None:
-            since_content += len(stripped)
-        if since_content > 200 and i not in cut_points and is_page_title(lines, i):
-            cut_points.append(i)
-            since_content = 0
-    if not cut_points:
-        return [text]
-    pages = []
-    previous = 0
-    for point in sorted(set(cut_points)):
-        if point > previous:
-            pages.append("\n".join(lines[previous:point]))
-            previous = point
-    pages.append("\n".join(lines[previous:]))
-    return _merge_pages_without_prose([p for p in pages if p.strip()])
-
-
-def _is_prose_any_language(line: str) -> bool:
-    """Prose by `line_quality`, or (for languages without a function-word list) a long line ending a sentence."""
-    return line_quality(line) == GOOD or (
-        len(WORD.findall(line)) >= GOOD_MIN_WORDS and bool(SENTENCE_END.search(line.strip()))
-    )
-
-
 # Chinese portal and app UI words: menus, account links, share/like bars. Dumps of Chinese pages often glue
 # them into the text without separators ("切换模式写文章登录/注册", "赞同 2添加评论分享喜欢收藏"), where no line rule
 # sees them. Many are ordinary words on their own; only a run of several, with nothing but spaces, digits or
@@ -577,157 +497,7 @@ def glued_ui_runs(line: str) -> list[tuple[int, int]]:
         position = end
 
 
-def _merge_pages_without_prose(pages: list[str]) -> list[str]:
-    """A part without a single prose line (markup remnants and menus between one page's footer and the next
-    page's title) joins the next part, or the previous one at the end: on its own it would be kept whole, as
-    `context_verdicts` leaves prose-less documents alone; next to prose, the context pass judges its lines."""
-    merged: list[str] = []
-    carry = ""
-    for page in pages:
-        page = carry + "\n" + page if carry else page
-        carry = ""
-        if any(_is_prose_any_language(line) for line in page.split("\n")):
-            merged.append(page)
-        else:
-            carry = page
-    if carry:
-        if merged:
-            merged[-1] += "\n" + carry
-        else:
-            merged.append(carry)
-    return merged
-
-
-def split_stage(doc: Document, config: Config) -> list[Document]:
-    """Expand one text dump into its pages (sources `path#pN`); other documents pass through."""
-    if doc.content_type != "text" or not config.boilerplate.split_pages:
-        return [doc]
-    pages = split_pages(doc.text)
-    if len(pages) <= 1:
-        return [doc]
-    out = []
-    for n, page in enumerate(pages, 1):
-        source = f"{doc.source}#p{n}"
-        child = Document(
-            id=document_id(source),
-            source=source,
-            url=doc.url,
-            text=page,
-            record_id=doc.record_id,
-            content_type=doc.content_type,
-            encoding=doc.encoding,
-            replacement_ratio=doc.replacement_ratio,
-            mojibake_fixed=doc.mojibake_fixed,
-            mojibake_chars=doc.mojibake_chars,
-            spaces_restored=doc.spaces_restored,
-            input_chars=len(page),
-        )
-        out.append(child)
-    return out
-
-
-# ----------------------------------------------------------------------------------------------------------
-# HTML
-
-
-def extract_main_text_unbounded(html: str, url: str | None, name: str) -> str:
-    """The named extractor (see `pipeline.extractors`), or the ensemble; no time limit (runs in the helper)."""
-    if name == "ensemble":
-        return extract_ensemble(html, url)
-    return EXTRACTORS[name](html, url)
-
-
-def extract_main_text(html: str, url: str | None, config: Config) -> str:
-    """Main text of an HTML page with the configured extractor, under the configured time limit."""
-    name = config.boilerplate.html_extractor
-    return call_with_timeout(extract_main_text_unbounded, (html, url, name), config.boilerplate.extract_timeout_s)
-
-
-def footer_candidate_lines(text: str) -> list[tuple[int, int]]:
-    """(start, end) of the lines a FOOTER match touches, in order: one regex pass over the text instead of one
-    search per line. The pass runs on the lowercased text with a lowercase pattern: without IGNORECASE, the
-    regex engine skips to the characters that can start a match, 6x faster (the per-line loop was a tenth of
-    the HTML stage's own time). Callers confirm each line on its own (a match may span a line break)."""
-    lowered = text.lower()
-    # lower() keeps offsets unless a character lowercases to several (Turkish dotted I): then scan the original
-    matches = FOOTER_LOWER.finditer(lowered) if len(lowered) == len(text) else FOOTER.finditer(text)
-    lines: dict[tuple[int, int], None] = {}
-    for match in matches:
-        start = text.rfind("\n", 0, match.start()) + 1
-        while True:
-            end = text.find("\n", start)
-            end = len(text) if end < 0 else end
-            lines[(start, end)] = None
-            if end >= match.end() or end == len(text):
-                break
-            start = end + 1
-    return list(lines)
-
-
-# the two line-anchored rules as one pass over a whole text (see extracted_text_verdicts)
-CREDIT_OR_ERROR_LINE = re.compile(
-    "|".join("(?:" + rule.pattern.replace("^", r"^[ \t]*", 1) + ")" for rule in (IMAGE_CREDIT, SERVER_ERROR)),
-    re.IGNORECASE | re.MULTILINE,
-)
-
-
-def extracted_text_verdicts(text: str) -> list[LineVerdict]:
-    """The lines of an extractor's output that are never main text, however they sit inside the article's
-    container: copyright/ICP/"privacy policy" footers (bench/html_extraction.py: +0.02 F1 on cleaneval, +0.003 on
-    Chinese pages, +-0 elsewhere), photo credits, PHP error messages and share bars ("Share on Facebook"). Other line rules (menus, buttons,
-    bylines) stay off here: readability-style extractors keep such lines on purpose, and cutting them costs F1.
-    Candidates come from whole-text regex passes; `classify_line` confirms each one."""
-    verdicts = []
-    for start, end in footer_candidate_lines(text):
-        if classify_line(text[start:end]) == Reason.FOOTER:
-            verdicts.append(LineVerdict(start, end, Reason.FOOTER))
-    for match in CREDIT_OR_ERROR_LINE.finditer(text):
-        start, end = _line_around(text, match.start())
-        reason = classify_line(text[start:end])
-        if reason in (Reason.BYLINE, Reason.ERROR_MESSAGE):
-            verdicts.append(LineVerdict(start, end, reason))
-    share_lines = {_line_around(text, match.start()) for match in SHARE_NETWORK.finditer(text)}
-    verdicts.extend(LineVerdict(start, end, Reason.BUTTON) for start, end in share_lines
-                    if is_share_line(text[start:end]) and classify_line(text[start:end]) == Reason.BUTTON)
-    verdicts.sort(key=lambda v: v.start)
-    return verdicts
-
-
-def _line_around(text: str, position: int) -> tuple[int, int]:
-    start = text.rfind("\n", 0, position) + 1
-    end = text.find("\n", position)
-    return start, len(text) if end < 0 else end
-
-
-def html_extract_stage(doc: Document, config: Config) -> Document:
-    """Stage: HTML -> main text (other documents pass through)."""
-    if doc.content_type != "html":
-        return doc
-    html_chars = len(doc.text)
-    try:
-        text = extract_main_text(doc.text, doc.url, config)
-    except CallTimeout as exc:
-        return doc.reject(Reason.EXTRACT_TIMEOUT, f"HTML extraction: {exc}")
-    except RemoteError as exc:
-        return doc.reject(Reason.MALFORMED, f"HTML extraction failed: {exc}"[:300])
-    if config.decode.repair_mojibake:
-        fixed, changed = repair_text(text)
-        if changed:
-            doc.mojibake_fixed = True
-            doc.mojibake_chars = changed_chars(text, fixed)
-            text = fixed
-    doc.quality["html_chars"] = float(html_chars)
-    doc.text = tidy(text)
-    doc.input_chars = len(doc.text)
-    if not doc.text:
-        return doc.reject(Reason.BOILERPLATE, "the extractor found no main text")
-    if config.boilerplate.line_rules:
-        return _cut_lines(doc, extracted_text_verdicts(doc.text), "extract",
-                          "the extracted text was only footer lines, photo credits or error messages")
-    return doc
-
-
-def _cut_lines(doc: Document, verdicts: list[LineVerdict], stage: str, empty_detail: str,
+def cut_lines(doc: Document, verdicts: list[LineVerdict], stage: str, empty_detail: str,
                inline: bool = False) -> Document:
     """Cut the lines that have a reason, as spans of `stage`; with `inline`, also UI words glued into the
     Chinese lines that stay (`glued_ui_runs`). Reject the document if nothing is left."""
@@ -797,16 +567,6 @@ def text_boilerplate_stage(doc: Document, config: Config) -> Document:
     verdicts = line_verdicts(doc.text)
     context_verdicts(doc.text, verdicts)
     repeated_line_verdicts(doc.text, verdicts)
-    return _cut_lines(doc, verdicts, "boilerplate", "every line was boilerplate", inline=True)
+    return cut_lines(doc, verdicts, "boilerplate", "every line was boilerplate", inline=True)
 
 
-def min_length_stage(doc: Document, config: Config) -> Document:
-    """Reject documents with too little text left (CJK characters count double, being denser)."""
-    text = doc.text
-    share = cjk_share(text[:5000])
-    effective = len(text) * (1 + share)
-    if effective < config.boilerplate.min_chars:
-        return doc.reject(
-            Reason.TOO_SHORT, f"{len(text)} characters left (minimum {config.boilerplate.min_chars})"
-        )
-    return doc

@@ -1,0 +1,148 @@
+"""Split stage: a text dump that holds several pages becomes one document per page (sources `path#pN`),
+split where a boundary is visible: a footer followed by new content, or a page title line.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..config import Config
+from ..document import Document, Reason, document_id
+from ..text import is_cjk_line
+from .boilerplate import (
+    GOOD,
+    GOOD_MIN_WORDS,
+    SENTENCE_END,
+    WORD,
+    classify_line,
+    has_sentence_shape,
+    line_quality,
+)
+
+# ----------------------------------------------------------------------------------------------------------
+# splitting concatenated dumps into pages
+
+TITLE_SUFFIX = re.compile(r"(\s[-–—|_]\s|_)[^\n]{1,30}$")
+
+
+TITLE_LOOKAHEAD = 60  # lines after a page title in which its headline shows up again (after the page's menus)
+
+
+def is_page_title(lines: list[str], index: int) -> bool:
+    """Line `index` is a page's <title> as a crawler prints it, "Headline - Site" / "Headline_Site": shaped like
+    one, and repeated at the start of the next line (whole, or its second half when the dump cut the title's
+    start off and glued the page's text on)."""
+    title = lines[index].strip()
+    suffix = TITLE_SUFFIX.search(title)
+    if not suffix or len(title) > 80:
+        return False
+    nxt = lines[index + 1].strip() if index + 1 < len(lines) else ""
+    if nxt.startswith(title):
+        return True
+    # the title's start cut off, the page's text glued on after it ("网条约_百度百科 网页新闻贴吧...")
+    if len(nxt) > len(title) + 20 and any(
+        nxt.startswith(title[start:]) for start in range(1, min(len(title) // 2, len(title) - 6) + 1)
+    ):
+        return True
+    headline = title[: suffix.start()].strip()
+    if re.search(r"[/\\.{}<>=#]", headline) or len(headline) < (8 if is_cjk_line(headline) else 20):
+        return False
+    return any(line.strip() == headline for line in lines[index + 1 : index + 1 + TITLE_LOOKAHEAD])
+
+
+def split_pages(text: str) -> list[str]:
+    """Split a dump of several pages where a boundary is visible: a footer block followed by more content,
+    or a title line whose text the next line repeats (crawler dumps often print the title twice)."""
+    lines = text.split("\n")
+    cut_points: list[int] = []
+    since_content = 0
+    seen_footer_at = -1
+    for i, line in enumerate(lines):
+        stripped = line.strip()
+        if not stripped:
+            continue
+        reason = classify_line(stripped)
+        if reason == Reason.FOOTER:
+            seen_footer_at = i
+            continue
+        if reason is None and seen_footer_at >= 0 and has_sentence_shape(stripped) and since_content > 0:
+            # new content after a footer block: the page ended at the footer; find where the header starts
+            start = seen_footer_at + 1
+            while start < i and classify_line(lines[start].strip()) == Reason.FOOTER:
+                start += 1
+            cut_points.append(start)
+            seen_footer_at = -1
+            since_content = 0
+        if reason is None:
+            since_content += len(stripped)
+        if since_content > 200 and i not in cut_points and is_page_title(lines, i):
+            cut_points.append(i)
+            since_content = 0
+    if not cut_points:
+        return [text]
+    pages = []
+    previous = 0
+    for point in sorted(set(cut_points)):
+        if point > previous:
+            pages.append("\n".join(lines[previous:point]))
+            previous = point
+    pages.append("\n".join(lines[previous:]))
+    return _merge_pages_without_prose([p for p in pages if p.strip()])
+
+
+def _is_prose_any_language(line: str) -> bool:
+    """Prose by `line_quality`, or (for languages without a function-word list) a long line ending a sentence."""
+    return line_quality(line) == GOOD or (
+        len(WORD.findall(line)) >= GOOD_MIN_WORDS and bool(SENTENCE_END.search(line.strip()))
+    )
+
+
+def _merge_pages_without_prose(pages: list[str]) -> list[str]:
+    """A part without a single prose line (markup remnants and menus between one page's footer and the next
+    page's title) joins the next part, or the previous one at the end: on its own it would be kept whole, as
+    `context_verdicts` leaves prose-less documents alone; next to prose, the context pass judges its lines."""
+    merged: list[str] = []
+    carry = ""
+    for page in pages:
+        page = carry + "\n" + page if carry else page
+        carry = ""
+        if any(_is_prose_any_language(line) for line in page.split("\n")):
+            merged.append(page)
+        else:
+            carry = page
+    if carry:
+        if merged:
+            merged[-1] += "\n" + carry
+        else:
+            merged.append(carry)
+    return merged
+
+
+def split_stage(doc: Document, config: Config) -> list[Document]:
+    """Expand one text dump into its pages (sources `path#pN`); other documents pass through."""
+    if doc.content_type != "text" or not config.boilerplate.split_pages:
+        return [doc]
+    pages = split_pages(doc.text)
+    if len(pages) <= 1:
+        return [doc]
+    out = []
+    for n, page in enumerate(pages, 1):
+        source = f"{doc.source}#p{n}"
+        child = Document(
+            id=document_id(source),
+            source=source,
+            url=doc.url,
+            text=page,
+            record_id=doc.record_id,
+            content_type=doc.content_type,
+            encoding=doc.encoding,
+            replacement_ratio=doc.replacement_ratio,
+            mojibake_fixed=doc.mojibake_fixed,
+            mojibake_chars=doc.mojibake_chars,
+            spaces_restored=doc.spaces_restored,
+            input_chars=len(page),
+        )
+        out.append(child)
+    return out
+
+
