@@ -1,8 +1,7 @@
-"""The record that flows through every stage, the stable reason codes, and the output Parquet schemas.
+"""The record that flows through every stage, and the stable reason codes.
 
-Nothing else in the project invents a reason code or a column: stages set fields on a `Document`, the
-writer turns it into a row with `kept_row` / `rejected_row`, and the schemas below are the contract that
-downstream readers rely on.
+Nothing else in the project invents a reason code: stages set fields on a `Document`, and the runner turns
+it into a row of the output schemas (`pipeline.schema`) with `kept_row` / `rejected_row`.
 """
 
 from __future__ import annotations
@@ -10,8 +9,6 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from enum import Enum
-
-import pyarrow as pa
 
 # How much of a cut span's text is stored beside the document (the full span is gone from `text`).
 SPAN_TEXT_MAX_CHARS = 300
@@ -149,61 +146,6 @@ class Document:
 def document_id(source: str) -> str:
     """Stable id: a hash of the source (input path relative to the root, plus `#N` for records)."""
     return hashlib.sha256(source.encode("utf-8", "surrogateescape")).hexdigest()[:24]
-
-
-SPAN_TYPE = pa.struct(
-    [
-        ("start", pa.int64()),
-        ("end", pa.int64()),
-        ("reason", pa.string()),
-        ("stage", pa.string()),
-        ("text", pa.string()),
-        ("before", pa.string()),
-        ("after", pa.string()),
-    ]
-)
-
-LANG_SPAN_TYPE = pa.struct(
-    [("start", pa.int64()), ("end", pa.int64()), ("lang", pa.string()), ("score", pa.float64())]
-)
-
-_COMMON_FIELDS = [
-    pa.field("id", pa.string(), nullable=False),
-    pa.field("source", pa.string(), nullable=False),
-    pa.field("url", pa.string()),
-    pa.field("record_id", pa.string()),
-    pa.field("text", pa.string(), nullable=False),
-    pa.field("chars", pa.int64(), nullable=False),
-    pa.field("content_type", pa.string()),
-    pa.field("lang", pa.string()),
-    pa.field("lang_score", pa.float64()),
-    pa.field("lang_shares", pa.map_(pa.string(), pa.float64())),
-    pa.field("lang_spans", pa.list_(LANG_SPAN_TYPE)),
-    pa.field("encoding", pa.string()),
-    pa.field("replacement_ratio", pa.float64()),
-    pa.field("mojibake_fixed", pa.bool_()),
-    pa.field("mojibake_chars", pa.int64()),
-    pa.field("spaces_restored", pa.bool_()),
-    pa.field("input_chars", pa.int64()),
-    pa.field("boilerplate_chars", pa.int64()),
-    pa.field("spam_score", pa.float64()),
-    pa.field("quality", pa.map_(pa.string(), pa.float64())),
-    pa.field("cut_spans", pa.list_(SPAN_TYPE)),
-    pa.field("dup_cluster", pa.string()),
-    pa.field("cluster_size", pa.int64()),
-]
-
-KEPT_SCHEMA = pa.schema(_COMMON_FIELDS, metadata={b"dataset": b"kept"})
-REJECTED_SCHEMA = pa.schema(
-    _COMMON_FIELDS
-    + [
-        pa.field("reason", pa.string(), nullable=False),
-        pa.field("detail", pa.string()),
-        pa.field("duplicate_of", pa.string()),
-        pa.field("rejected_by", pa.string()),
-    ],
-    metadata={b"dataset": b"rejected"},
-)
 
 
 def _common_row(doc: Document, text: str) -> dict:

@@ -1,9 +1,7 @@
 import pyarrow as pa
 
 from pipeline.document import (
-    KEPT_SCHEMA,
     REASON_VALUES,
-    REJECTED_SCHEMA,
     Document,
     Reason,
     Span,
@@ -12,6 +10,7 @@ from pipeline.document import (
     kept_row,
     rejected_row,
 )
+from pipeline.schema import KEPT_SCHEMA, REJECTED_SCHEMA
 
 
 def test_reason_values_are_stable_strings():

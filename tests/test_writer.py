@@ -4,7 +4,8 @@ import os
 import pyarrow.parquet as pq
 
 from pipeline.config import OutputConfig
-from pipeline.document import KEPT_SCHEMA, Document, kept_row
+from pipeline.document import Document, kept_row
+from pipeline.schema import KEPT_SCHEMA
 from pipeline.writer import ShardWriter, atomic_write_json, sha256_file
 
 

@@ -8,7 +8,7 @@ import pytest
 from pipeline.config import Config
 from pipeline.runner import dedup_partition, dedup_union, map_shard, plan_run, publish, run, write_segment
 
-from .conftest import SEEDS
+from ..conftest import SEEDS
 
 
 def _read_all(output: Path, key: str) -> list[dict]:
@@ -22,7 +22,7 @@ def _read_all(output: Path, key: str) -> list[dict]:
 @pytest.fixture(scope="module")
 def sample_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("run") / "clean"
-    result = run([str(Path(__file__).parent.parent / "data" / "raw")], out, Config(), progress=False)
+    result = run([str(Path(__file__).parent.parent.parent / "data" / "raw")], out, Config(), progress=False)
     return out, result
 
 
@@ -81,7 +81,7 @@ def test_sample_content_decisions(sample_run):
 def test_two_runs_give_byte_identical_shards(sample_run, tmp_path):
     out, _ = sample_run
     again = tmp_path / "again"
-    run([str(Path(__file__).parent.parent / "data" / "raw")], again, Config(), progress=False)
+    run([str(Path(__file__).parent.parent.parent / "data" / "raw")], again, Config(), progress=False)
     first = json.loads((out / "manifest.json").read_text())
     second = json.loads((again / "manifest.json").read_text())
     assert [s["sha256"] for s in first["shards"]] == [s["sha256"] for s in second["shards"]]
@@ -97,7 +97,7 @@ def test_workers_do_not_change_output(sample_run, tmp_path):
     config.input.shard_bytes = 3000  # several shards, so the pool really splits the work
     one = tmp_path / "one"
     two = tmp_path / "two"
-    raw = str(Path(__file__).parent.parent / "data" / "raw")
+    raw = str(Path(__file__).parent.parent.parent / "data" / "raw")
     run([raw], one, config, workers=1, progress=False)
     run([raw], two, config, workers=2, progress=False)
     m1 = json.loads((one / "manifest.json").read_text())

@@ -1,0 +1,167 @@
+"""The whole run in this process or a local process pool, with progress output."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import sys
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..config import Config
+from ..corpus import (
+    DEFAULT_MAX_SHRINK,
+    InputChanges,
+)
+from ..writer import read_json
+from .dedup_steps import dedup_partition, dedup_union
+from .faults import STATS
+from .mapping import map_shard
+from .plan import RunPlan, plan_run
+from .publish import publish
+from .write import write_indices, write_segment
+
+log = logging.getLogger("pipeline")
+
+@dataclass
+class RunResult:
+    output: str
+    manifest: dict
+    stats: dict
+    seconds: float
+    inputs: dict = field(default_factory=dict)  # added / changed / removed / unchanged input counts
+    changed: bool = True  # False: nothing had changed since the last publish, nothing was written
+
+
+class _Progress:
+    """tqdm on a terminal; plain log lines every few seconds otherwise (Airflow logs, CI)."""
+
+    def __init__(self, total_bytes: int, enabled: bool) -> None:
+        self.total = total_bytes
+        self.done = 0
+        self.docs = 0
+        self.started = time.time()
+        self.last_log = 0.0
+        self.bar = None
+        if enabled and sys.stderr.isatty():
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total_bytes, unit="B", unit_scale=True, desc="reading", dynamic_ncols=True)
+        self.enabled = enabled
+
+    def update(self, nbytes: int, docs: int) -> None:
+        self.done += nbytes
+        self.docs += docs
+        if self.bar is not None:
+            self.bar.update(nbytes)
+            rate = self.docs / max(1e-6, time.time() - self.started)
+            self.bar.set_postfix(docs=self.docs, docs_per_s=f"{rate:.0f}")
+        elif self.enabled and time.time() - self.last_log > 10:
+            self.last_log = time.time()
+            elapsed = time.time() - self.started
+            share = self.done / self.total if self.total else 1.0
+            eta = elapsed / share - elapsed if share > 0 else 0
+            log.info(
+                "read %.0f%% (%d documents, %.0f docs/s, ETA %.0fs)",
+                share * 100,
+                self.docs,
+                self.docs / max(1e-6, elapsed),
+                eta,
+            )
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def _queue_progress(queue, nbytes: int, docs: int) -> None:
+    queue.put((nbytes, docs))
+
+
+def run(
+    inputs: Iterable[str],
+    output: str | Path,
+    config: Config | None = None,
+    workers: int = 1,
+    incremental: bool = False,
+    progress: bool = True,
+    keep_work: bool = False,
+    mode: str | None = None,
+    force: bool = False,
+    allow_empty: bool = False,
+    max_shrink: float = DEFAULT_MAX_SHRINK,
+) -> RunResult:
+    """The whole pipeline in this process (workers=1) or with a process pool (workers>1).
+
+    `mode`: `full` (the default; `incremental=True` is `mode="incremental"`), `incremental` (the input is the
+    whole corpus: new and changed files are processed, removed ones retracted) or `append` (the input holds
+    new files only: what is published stays). See `corpus` for the guards that `force`, `allow_empty` and
+    `max_shrink` relax."""
+    started = time.time()
+    config = config or Config()
+    plan = plan_run(inputs, output, config, incremental=incremental, mode=mode, force=force,
+                    allow_empty=allow_empty, max_shrink=max_shrink)
+    summary = InputChanges(**{k: v for k, v in plan.changes.items() if k not in ("to_process", "carried")}).summary()
+    log.info(
+        "%s run, output %s: %d inputs added, %d changed, %d removed, %d unchanged; %d files to process in %d shards",
+        plan.mode, plan.output, summary["added"], summary["changed"], summary["removed"], summary["unchanged"],
+        len(plan.files), len(plan.shards),
+    )
+    if plan.nothing_to_do:
+        log.info("nothing changed since the last publish (run %s): the published corpus stays as it is",
+                 plan.previous_manifest.get("run_key", "") if plan.previous_manifest else "")
+        manifest = publish(plan, keep_work=keep_work)
+        stats_path = Path(plan.output) / STATS
+        stats = read_json(stats_path) if stats_path.exists() else {}
+        return RunResult(plan.output, manifest, stats, time.time() - started, summary, changed=False)
+    bar = _Progress(sum(f["size"] for f in plan.files), progress)
+    try:
+        if workers <= 1:
+            for spec in plan.shards:
+                map_shard(plan, spec.index, bar.update)
+            for partition in range(config.dedup.band_partitions):
+                dedup_partition(plan, partition)
+            dedup_union(plan)
+            for position in write_indices(plan):
+                write_segment(plan, position)
+        else:
+            _run_pool(plan, workers, bar)
+    finally:
+        bar.close()
+    manifest = publish(plan, keep_work=keep_work)
+    stats = read_json(Path(plan.output) / STATS)
+    return RunResult(plan.output, manifest, stats, time.time() - started, summary)
+
+
+def _run_pool(plan: RunPlan, workers: int, bar: _Progress) -> None:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    ctx = multiprocessing.get_context("spawn")  # no fork of a process that may hold threads
+    # a fresh process per task: what a shard's stages loaded (language models, buffers) is returned to the
+    # system before the dedup steps, which hold the whole corpus's signatures (bench/memory_bench.py)
+    with ctx.Manager() as manager, ProcessPoolExecutor(max_workers=workers, mp_context=ctx,
+                                                       max_tasks_per_child=1) as pool:
+        queue = manager.Queue()
+        report = functools.partial(_queue_progress, queue)
+        futures = [pool.submit(map_shard, plan, spec.index, report) for spec in plan.shards]
+        pending = set(futures)
+        while pending:
+            finished = {f for f in pending if f.done()}
+            while not queue.empty():
+                bar.update(*queue.get())
+            for f in finished:
+                f.result()  # re-raise a worker's failure
+            pending -= finished
+            if pending:
+                time.sleep(0.1)
+        while not queue.empty():
+            bar.update(*queue.get())
+        partitions = plan.config_obj.dedup.band_partitions
+        for f in as_completed([pool.submit(dedup_partition, plan, p) for p in range(partitions)]):
+            f.result()
+        pool.submit(dedup_union, plan).result()  # in a worker too: its memory goes when it is done
+        for f in as_completed([pool.submit(write_segment, plan, i) for i in write_indices(plan)]):
+            f.result()
