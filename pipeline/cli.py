@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .config import ConfigError, load_config
+from .config import ConfigError, load_config, parse_languages
 from .corpus import DEFAULT_MAX_SHRINK, OutputError, RunRefused
 
 log = logging.getLogger("pipeline")
@@ -114,12 +114,7 @@ def _run(args: argparse.Namespace) -> int:
 
     overrides: dict = {}
     if args.languages:
-        langs = (
-            []
-            if args.languages.strip() == "all"
-            else [x.strip() for x in args.languages.split(",") if x.strip()]
-        )
-        overrides.setdefault("language", {})["keep"] = langs
+        overrides.setdefault("language", {})["keep"] = parse_languages(args.languages)
     if args.shard_bytes:
         overrides.setdefault("input", {})["shard_bytes"] = args.shard_bytes
     if args.no_report:

@@ -61,7 +61,8 @@ class LanguageConfig:
 class BoilerplateConfig:
     html_extractor: str = "ensemble"
     """`ensemble` (trafilatura checked against resiliparse, readability when they disagree; readability first
-    on CJK pages; see BENCHMARKS.md), or one extractor: `trafilatura`, `trafilatura_fast`, `readability`, `resiliparse`, `justext`."""
+    on CJK pages; see BENCHMARKS.md), or one extractor: `trafilatura`, `trafilatura_fast`, `trafilatura_recall`,
+    `readability`, `resiliparse`, `justext`."""
     extract_timeout_s: float = 30.0
     """Per page. Past it the page is rejected `extract_timeout`."""
     line_rules: bool = True
@@ -71,21 +72,28 @@ class BoilerplateConfig:
     """A short line found in at least this many documents of the corpus is a template line."""
     template_max_chars: int = 200
     min_chars: int = 100
-    """Documents with fewer characters left after cleaning are rejected `too_short`."""
+    """Documents with fewer characters left after cleaning are rejected `too_short`. CJK characters weigh more
+    (the length is multiplied by 1 + the CJK share of the letters: an all-Chinese text counts double)."""
 
 
 @dataclass
 class JunkConfig:
     spam_block_min_terms: int = 4
     spam_doc_threshold: float = 0.5
-    """Reject `spam` when at least this share of the text is spam blocks or the spam score passes it."""
+    """Reject `spam` when at least this share of the text is spam blocks (the `spam_ratio` quality signal). The
+    `spam_score` column also weighs how spammy the blocks are; it is a signal for consumers, not compared here."""
     binary_fragment_doc_threshold: float = 0.5
     """Reject `binary_fragment` when at least this share of the text was binary junk."""
     max_symbol_ratio: float = 0.30
+    """Reject `low_quality` past this share of symbol characters (#, @, {, |, ...)."""
     max_duplicate_line_ratio: float = 0.50
+    """Reject `low_quality` past this share of lines that repeat another line of the document."""
     max_top_ngram_ratio: float = 0.40
+    """Reject `low_quality` when the most frequent n-gram covers more than this share of the text; only from 50
+    words (CJK characters count as words) on."""
     min_stopword_hits: int = 2
-    """Gopher-style: a kept en/zh document must contain at least this many stopwords (0 switches it off)."""
+    """Gopher-style: a kept document in a language with a stopword list must contain at least this many
+    stopwords (0 switches it off); only from 50 words on."""
 
 
 @dataclass
@@ -203,6 +211,14 @@ def validate(config: Config) -> None:
         raise ConfigError(f"[boilerplate] html_extractor must be one of {', '.join(sorted(HTML_EXTRACTORS))}")
     if config.output.compression not in ("zstd", "snappy", "gzip", "none"):
         raise ConfigError("[output] compression must be zstd, snappy, gzip or none")
+
+
+def parse_languages(value: str | list[str]) -> list[str]:
+    """Languages to keep, as the CLI (`--languages zh,en`) and the DAG param (a list, or the same string) give
+    them; `all` (or an empty list) keeps every language."""
+    if isinstance(value, str):
+        return [] if value.strip() == "all" else [x.strip() for x in value.split(",") if x.strip()]
+    return list(value)
 
 
 def load_config(path: str | Path | None = None, overrides: dict[str, Any] | None = None) -> Config:

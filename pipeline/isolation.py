@@ -124,7 +124,3 @@ def call_with_timeout(fn: Callable, args: tuple, timeout: float, isolate: bool =
         return _alarm(fn, args, timeout)
     return fn(*args)
 
-
-def shutdown() -> None:
-    with _helper_lock:
-        _helper.kill()

@@ -12,7 +12,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from .config import ConfigError, load_config
+from .config import ConfigError, LanguageConfig, load_config, parse_languages
 from .corpus import DEFAULT_MAX_SHRINK, MODES, OutputError, RunRefused
 from .runner import (
     RunPlan,
@@ -32,7 +32,7 @@ DEFAULT_PARAMS: dict[str, Any] = {
     "input": "data/raw",
     "output": "data/clean",
     "mode": "incremental",
-    "languages": ["zh", "en"],
+    "languages": LanguageConfig().keep,
     "config_file": "",
     "config": {},
     "shard_bytes": 0,
@@ -86,10 +86,7 @@ def config_from_params(params: dict[str, Any]):
     shortcuts `languages` and `shard_bytes`."""
     overrides: dict[str, dict] = {k: dict(v) for k, v in (params.get("config") or {}).items()}
     if params.get("languages") is not None:
-        languages = params["languages"]
-        if isinstance(languages, str):
-            languages = [] if languages == "all" else [x.strip() for x in languages.split(",") if x.strip()]
-        overrides.setdefault("language", {})["keep"] = list(languages)
+        overrides.setdefault("language", {})["keep"] = parse_languages(params["languages"])
     if params.get("shard_bytes"):
         overrides.setdefault("input", {})["shard_bytes"] = int(params["shard_bytes"])
     return load_config(params.get("config_file") or None, overrides)

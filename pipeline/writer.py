@@ -11,7 +11,7 @@ import hashlib
 import json
 import os
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow as pa
@@ -191,9 +191,3 @@ def write_tables(
         for table in tables:
             writer.write_table(table)
     os.replace(tmp, path)
-
-
-def shard_info_dict(info: ShardInfo, root: str | Path) -> dict:
-    data = asdict(info)
-    data["path"] = os.path.relpath(info.path, root)
-    return data

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..config import DedupConfig
+from ..document import Reason
 
 # ----------------------------------------------------------------------------------------------------------
 # grouping
@@ -152,6 +153,6 @@ def cluster_documents(
                 decisions[table.ids[i]] = DocDecision(True, cluster, len(members))
                 continue
             same_text = table.exact[i] == table.exact[keeper] or i in exact_of
-            reason = "exact_duplicate" if same_text else "near_duplicate"
+            reason = (Reason.EXACT_DUPLICATE if same_text else Reason.NEAR_DUPLICATE).value
             decisions[table.ids[i]] = DocDecision(False, cluster, len(members), reason, cluster)
     return decisions

@@ -248,7 +248,6 @@ def _checked(data: bytes, sample: bytes, label: str) -> str | None:
     return _by_twin(sample, _by_language(data, canonical_encoding(label)))
 
 
-HIGH_BYTE = re.compile(rb"[\x80-\xff]")
 DETECTOR_SAMPLE = 16_384
 
 

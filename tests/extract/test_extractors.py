@@ -213,3 +213,16 @@ def test_soft_hyphens_are_dropped_by_every_extractor_and_the_ensemble():
         text = EXTRACTORS[name](page)
         assert "Italiens Weine wachsen" in text and "\xad" not in text, name
     assert "Italiens Weine wachsen" in pipeline.clean_html(page)
+
+
+def test_patched_readability_is_ours_alone():
+    import readability.readability as shared
+
+    from pipeline.extract.extractors import _readability_document, extract_readability
+
+    before = (shared.html_cleaner, shared.clean, shared.describe, shared.Document.transform_misused_divs_into_paragraphs)
+    page = "<html><body><div><p>" + "The council met on Monday to discuss the budget for next year. " * 5 + "</p></div></body></html>"
+    assert "council" in extract_readability(page)
+    assert _readability_document() is not shared.Document
+    assert (shared.html_cleaner, shared.clean, shared.describe,
+            shared.Document.transform_misused_divs_into_paragraphs) == before
