@@ -93,3 +93,12 @@ def test_no_import_cycles_and_no_project_imports_inside_functions():
         if module not in index:
             visit(module)
     assert cycles == []
+
+
+def test_every_package_is_installed():
+    """pyproject lists the packages explicitly: a new subpackage left out would be missing from the wheel."""
+    import tomllib
+
+    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
+    found = {".".join(p.parent.relative_to(ROOT).parts) for p in (ROOT / "pipeline").rglob("__init__.py")}
+    assert found | {"pipeline.lexicons"} == listed
