@@ -103,6 +103,7 @@ class InputChanges:
     changed: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)  # retracted from both datasets
     unchanged: list[dict] = field(default_factory=list)  # manifest input entries that stay, with their segment
+    same: list[str] = field(default_factory=list)  # a full run: published inputs with the same bytes, processed again
     carried: list[CarriedSegment] = field(default_factory=list)
 
     @property
@@ -111,7 +112,7 @@ class InputChanges:
 
     def summary(self) -> dict:
         return {"added": len(self.added), "changed": len(self.changed), "removed": len(self.removed),
-                "unchanged": len(self.unchanged)}
+                "unchanged": len(self.unchanged) + len(self.same)}
 
     def to_dict(self) -> dict:
         data = asdict(self)
@@ -133,6 +134,8 @@ def diff_inputs(files: list[InputFile], previous: dict | None, mode: str, reuse:
         elif reuse and mode != "full":
             changes.unchanged.append(entry)
             continue
+        else:
+            changes.same.append(f.rel)
         changes.to_process.append(f)
     for path, entry in published.items():
         if path in current:

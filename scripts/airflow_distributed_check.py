@@ -135,9 +135,12 @@ def main(argv: list[str] | None = None) -> int:
         "AIRFLOW__SCHEDULER__SCHEDULER_HEARTBEAT_SEC": "2",
         "AIRFLOW__CORE__MAX_MAP_LENGTH": "1024",
         "AIRFLOW__LOGGING__BASE_LOG_FOLDER": str(work / "task-logs"),
-        "CORPUS_DATA_DIR": str(ROOT / "data"),
+        # the DAG's defaults (input and output of a scheduled run, which unpausing the DAG starts) point into the
+        # work dir: nothing is written into the checkout's data/
+        "CORPUS_DATA_DIR": str(work / "data"),
         "PYTHONPATH": os.pathsep.join([str(ROOT / "scripts" / "airflow_ci"), str(ROOT), env.get("PYTHONPATH", "")]),
     })
+    shutil.copytree(ROOT / "data" / "raw", work / "data" / "raw")
     procs = Processes(work / "logs")
     status = 1
     try:
