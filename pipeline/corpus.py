@@ -87,6 +87,12 @@ def why_not_reusable(manifest: dict, fingerprint: str, version: str, output: Pat
     return None
 
 
+def input_segments(entry: dict) -> list[str]:
+    """The segments that hold a published input's results (several for a file split into parts; manifests
+    of 0.2.0 name one, as `shard`)."""
+    return entry.get("segments") or [entry["shard"]]
+
+
 @dataclass
 class CarriedSegment:
     """A published segment that stays, with the input files of it that are still live."""
@@ -147,7 +153,8 @@ def diff_inputs(files: list[InputFile], previous: dict | None, mode: str, reuse:
     if reuse and mode != "full":
         live: dict[str, list[str]] = {}
         for entry in changes.unchanged:
-            live.setdefault(entry["shard"], []).append(entry["path"])
+            for key in input_segments(entry):
+                live.setdefault(key, []).append(entry["path"])
         changes.carried = [CarriedSegment(s["key"], s["digest"], sorted(live[s["key"]]))
                            for s in previous["segments"] if s["key"] in live]  # type: ignore[index]
     return changes

@@ -20,7 +20,7 @@ import lzma
 import os
 import stat
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -265,17 +265,44 @@ def discover(
     return common, ordered
 
 
-def group_into_shards(files: list[InputFile], shard_bytes: int, max_files: int) -> list[list[InputFile]]:
-    """Consecutive files grouped into shards of about `shard_bytes`; deterministic for a given file list."""
-    shards: list[list[InputFile]] = []
-    current: list[InputFile] = []
-    size = 0
+@dataclass(frozen=True)
+class WorkUnit:
+    """A file, or a range of its records (a part of a file larger than a shard)."""
+
+    file: InputFile
+    records: tuple[int, int] | None = None  # (first, end) positions of `read_file`'s documents; None: all
+    size: int = 0  # input bytes this unit stands for
+
+
+def work_units(files: list[InputFile], shard_bytes: int, count: Callable[[InputFile], int]) -> list[WorkUnit]:
+    """Files in order; a file larger than `shard_bytes` holding several records (WARC, JSONL) becomes that
+    many parts of about `shard_bytes` (`count` gives its number of records), so that one big file spreads
+    over all workers. Parts split at record boundaries, and the same file and shard size give the same parts."""
+    units: list[WorkUnit] = []
     for f in files:
-        if current and (size + f.size > shard_bytes or len(current) >= max_files):
+        parts = -(-f.size // max(1, shard_bytes))
+        records = count(f) if parts > 1 else 1
+        parts = min(parts, records)
+        if parts <= 1:
+            units.append(WorkUnit(f, None, f.size))
+            continue
+        for k in range(parts):
+            first, end = k * records // parts, (k + 1) * records // parts
+            units.append(WorkUnit(f, (first, end), f.size * (end - first) // records))
+    return units
+
+
+def group_into_shards(units: list[WorkUnit], shard_bytes: int, max_files: int) -> list[list[WorkUnit]]:
+    """Consecutive work units grouped into shards of about `shard_bytes`; deterministic for a given list."""
+    shards: list[list[WorkUnit]] = []
+    current: list[WorkUnit] = []
+    size = 0
+    for unit in units:
+        if current and (size + unit.size > shard_bytes or len(current) >= max_files):
             shards.append(current)
             current, size = [], 0
-        current.append(f)
-        size += f.size
+        current.append(unit)
+        size += unit.size
     if current:
         shards.append(current)
     return shards
@@ -393,8 +420,27 @@ def _rejected(
     return doc.reject(reason, detail)
 
 
-def read_file(entry: InputFile, config: Config) -> Iterator[Document]:
-    """Every document in one input file, in order. Never raises for bad input."""
+def read_file(entry: InputFile, config: Config, records: tuple[int, int] | None = None) -> Iterator[Document]:
+    """Every document in one input file, in order; with `records` (first, end), only the documents at those
+    positions (the file is still read from its start: a part of a large file is one shard's work). Never
+    raises for bad input."""
+    if records is None:
+        yield from _read_file(entry, config)
+        return
+    first, end = records
+    for position, doc in enumerate(_read_file(entry, config)):
+        if position >= end:
+            return
+        if position >= first:
+            yield doc
+
+
+def count_records(entry: InputFile, config: Config) -> int:
+    """How many documents `read_file` yields for this file (one read of it)."""
+    return sum(1 for _ in _read_file(entry, config))
+
+
+def _read_file(entry: InputFile, config: Config) -> Iterator[Document]:
     cfg = config.input
     if os.path.isdir(entry.path):
         yield _rejected(entry.rel, Reason.READ_ERROR, "directory could not be listed (permission denied?)")

@@ -4,7 +4,16 @@ import os
 import pytest
 
 from pipeline.config import Config
-from pipeline.readers import InputFile, binary_magic, discover, group_into_shards, read_file, sniff
+from pipeline.readers import (
+    InputFile,
+    binary_magic,
+    count_records,
+    discover,
+    group_into_shards,
+    read_file,
+    sniff,
+    work_units,
+)
 
 
 def _read(path, config=None):
@@ -114,9 +123,26 @@ def test_discover_sorted_relative_and_symlink_loop(tmp_path):
 
 def test_group_into_shards_is_deterministic():
     files = [InputFile(f"/x/{i}", f"{i}", 40, "") for i in range(10)]
-    shards = group_into_shards(files, shard_bytes=100, max_files=1000)
+    units = work_units(files, 100, lambda f: 1)
+    shards = group_into_shards(units, shard_bytes=100, max_files=1000)
     assert [len(s) for s in shards] == [2, 2, 2, 2, 2]
-    assert group_into_shards(files, 100, 1000) == shards
+    assert group_into_shards(units, 100, 1000) == shards
+
+
+def test_a_large_file_of_records_becomes_parts_at_record_boundaries(tmp_path):
+    path = tmp_path / "big.jsonl"
+    path.write_text("".join(f'{{"text": "record number {i} of the export"}}\n' for i in range(100)))
+    entry = InputFile(str(path), "big.jsonl", path.stat().st_size, "")
+    config = Config()
+    assert count_records(entry, config) == 100
+    units = work_units([entry], entry.size // 3, lambda f: count_records(f, config))
+    assert [u.records for u in units] == [(0, 33), (33, 66), (66, 100)]
+    whole = [d.source for d in read_file(entry, config)]
+    parts = [d.source for u in units for d in read_file(entry, config, u.records)]
+    assert parts == whole and len(set(parts)) == 100
+    # a large file with one document stays whole
+    single = InputFile(str(path), "big.jsonl", entry.size, "")
+    assert [u.records for u in work_units([single], 10, lambda f: 1)] == [None]
 
 
 def test_vanished_file_is_rejected_not_raised(tmp_path):

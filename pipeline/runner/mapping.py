@@ -137,10 +137,10 @@ def map_shard(plan: RunPlan, index: int, progress: Callable[[int, int], None] | 
         pending.clear()
 
     try:
-        for file_index in spec.files:
+        for file_index, records in zip(spec.files, spec.records or [None] * len(spec.files), strict=True):
             entry = plan.input_file(file_index)
             file_docs = 0
-            for raw_doc in read_file(entry, config):
+            for raw_doc in read_file(entry, config, tuple(records) if records else None):
                 for doc in run_stages(raw_doc, config, stats):
                     file_docs += 1
                     if doc.rejected:
@@ -152,7 +152,7 @@ def map_shard(plan: RunPlan, index: int, progress: Callable[[int, int], None] | 
                             flush_signatures()
             documents += file_docs
             if progress is not None:
-                progress(entry.size, file_docs)
+                progress(spec.bytes if records else entry.size, file_docs)
         flush_signatures()
         crash_point(f"map-before-close:{index}")
         result = {

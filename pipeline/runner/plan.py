@@ -22,7 +22,7 @@ from ..corpus import (
     read_manifest,
     why_not_reusable,
 )
-from ..readers import InputFile, discover, group_into_shards
+from ..readers import InputFile, count_records, discover, group_into_shards, work_units
 from ..writer import atomic_write_json, read_json
 from .faults import WORK_DIR
 
@@ -32,8 +32,9 @@ log = logging.getLogger("pipeline")
 class ShardSpec:
     index: int
     key: str  # hash of the shard's files, the config and the pipeline version: names its segment
-    files: list[int]  # indices into RunPlan.files
+    files: list[int]  # indices into RunPlan.files (a file split into parts is in several shards)
     bytes: int
+    records: list[list[int] | None] = field(default_factory=list)  # per file: [first, end) of its records, or None
 
 
 @dataclass
@@ -111,14 +112,17 @@ def plan_run(inputs: Iterable[str], output: str | Path, config: Config, incremen
     check_guards(files, root, output, previous, mode, changes, force, allow_empty, max_shrink, inputs)
     force = force or (allow_empty and not files)  # an empty corpus asked for: no shrink guard at publish
     shards = []
-    position = 0
-    for index, group in enumerate(group_into_shards(changes.to_process, cfg.shard_bytes, cfg.shard_max_files)):
+    file_index = {f.rel: i for i, f in enumerate(changes.to_process)}
+    units = work_units(changes.to_process, cfg.shard_bytes, lambda f: count_records(f, config))
+    for index, group in enumerate(group_into_shards(units, cfg.shard_bytes, cfg.shard_max_files)):
         h = hashlib.sha256((fingerprint + __version__).encode())
-        for f in group:
+        for unit in group:
+            f = unit.file
             h.update(f.rel.encode("utf-8", "surrogateescape") + b"\0" + f.sha256.encode() + b"\0")
-        indices = list(range(position, position + len(group)))
-        position += len(group)
-        shards.append(ShardSpec(index, h.hexdigest()[:12], indices, sum(f.size for f in group)))
+            if unit.records is not None:
+                h.update(f"{unit.records[0]}:{unit.records[1]}\0".encode())
+        shards.append(ShardSpec(index, h.hexdigest()[:12], [file_index[u.file.rel] for u in group],
+                                sum(u.size for u in group), [list(u.records) if u.records else None for u in group]))
     state = hashlib.sha256((fingerprint + __version__ + mode + (previous or {}).get("run_key", "")).encode())
     for f in files:
         state.update(f.rel.encode("utf-8", "surrogateescape") + b"\0" + f.sha256.encode() + b"\0")

@@ -113,12 +113,15 @@ def publish(plan: RunPlan, keep_work: bool = False, report: bool | None = None) 
     for spec in plan.shards:
         _store_segment(plan, spec.key)
     crash_point("publish-stored")
-    inputs = [dict(entry) for entry in plan.changes.get("unchanged", [])]
+    listed_inputs = {entry["path"]: dict(entry) for entry in plan.changes.get("unchanged", [])}
     for spec in plan.shards:
-        for i in spec.files:
+        for i in spec.files:  # a file split into parts is in several shards: listed once, with each segment
             f = plan.files[i]
-            inputs.append({"path": f["rel"], "bytes": f["size"], "sha256": f["sha256"], "shard": spec.key})
-    inputs.sort(key=lambda entry: entry["path"])
+            entry = listed_inputs.setdefault(f["rel"], {"path": f["rel"], "bytes": f["size"], "sha256": f["sha256"],
+                                                        "segments": []})
+            if spec.key not in entry["segments"]:
+                entry["segments"].append(spec.key)
+    inputs = [listed_inputs[path] for path in sorted(listed_inputs)]
     totals = empty_counts()
     for entry in listed_segments:
         totals["rejected_by_reason"] = _add_counts(totals["rejected_by_reason"], entry["counts"]["rejected_by_reason"])
