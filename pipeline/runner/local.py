@@ -140,28 +140,32 @@ def _run_pool(plan: RunPlan, workers: int, bar: _Progress) -> None:
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
     ctx = multiprocessing.get_context("spawn")  # no fork of a process that may hold threads
-    # a fresh process per task: what a shard's stages loaded (language models, buffers) is returned to the
-    # system before the dedup steps, which hold the whole corpus's signatures (bench/memory_bench.py)
-    with ctx.Manager() as manager, ProcessPoolExecutor(max_workers=workers, mp_context=ctx,
-                                                       max_tasks_per_child=1) as pool:
+    # One pool per phase. The map and write phases keep their worker processes from task to task: a fresh
+    # process per task paid the imports, the language models and the extraction helper again for every shard
+    # (two workers were no faster than one on 7 small shards). The pool is shut down after each phase, so what
+    # the stages loaded is returned to the system before the dedup steps, which hold the whole corpus's
+    # signatures (bench/memory_bench.py); those run in a fresh process each.
+    with ctx.Manager() as manager:
         queue = manager.Queue()
         report = functools.partial(_queue_progress, queue)
-        futures = [pool.submit(map_shard, plan, spec.index, report) for spec in plan.shards]
-        pending = set(futures)
-        while pending:
-            finished = {f for f in pending if f.done()}
+        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+            pending = {pool.submit(map_shard, plan, spec.index, report) for spec in plan.shards}
+            while pending:
+                finished = {f for f in pending if f.done()}
+                while not queue.empty():
+                    bar.update(*queue.get())
+                for f in finished:
+                    f.result()  # re-raise a worker's failure
+                pending -= finished
+                if pending:
+                    time.sleep(0.1)
             while not queue.empty():
                 bar.update(*queue.get())
-            for f in finished:
-                f.result()  # re-raise a worker's failure
-            pending -= finished
-            if pending:
-                time.sleep(0.1)
-        while not queue.empty():
-            bar.update(*queue.get())
-        partitions = plan.config_obj.dedup.band_partitions
+    partitions = plan.config_obj.dedup.band_partitions
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, max_tasks_per_child=1) as pool:
         for f in as_completed([pool.submit(dedup_partition, plan, p) for p in range(partitions)]):
             f.result()
-        pool.submit(dedup_union, plan).result()  # in a worker too: its memory goes when it is done
+        pool.submit(dedup_union, plan).result()
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
         for f in as_completed([pool.submit(write_segment, plan, i) for i in write_indices(plan)]):
             f.result()
