@@ -6,31 +6,8 @@ from __future__ import annotations
 
 import re
 
-import ftfy
-
 from ..config import Config
 from ..document import Document, Reason
-
-CJK_SAFE = ftfy.TextFixerConfig(
-    unescape_html="auto",  # only when the text does not look like HTML (crawled text full of "&amp;")
-    remove_terminal_escapes=True,
-    fix_encoding=True,
-    restore_byte_a0=True,
-    replace_lossy_sequences=True,
-    decode_inconsistent_utf8=True,
-    fix_c1_controls=False,  # a lone C1 control in good text is left alone (ftfy's negative cases); the
-    # decoder already reads Latin-1 labels as Windows-1252, where C1 bytes are letters and quotes
-    fix_latin_ligatures=True,  # ﬁ -> fi, ŉ -> ʼn: Latin-only compatibility forms, CJK is untouched
-    fix_character_width=False,  # would fold full-width CJK punctuation and letters
-    uncurl_quotes=False,
-    fix_line_breaks=False,
-    fix_surrogates=True,
-    remove_control_chars=True,
-    normalization=None,  # NFC/NFKC would change correct text (and NFKC breaks CJK punctuation)
-    max_decode_length=1_000_000,
-    explain=False,
-)
-
 
 # ----------------------------------------------------------------------------------------------------------
 # English whose spaces were stripped ("JointlyBuildaCommunitywithaSharedFuture...")
