@@ -167,15 +167,47 @@ def lexicon() -> Lexicon:
     return Lexicon(tuple(cjk), any_cjk, pattern, latin)
 
 
+@lru_cache(maxsize=1)
+def _segmenter():
+    """jieba, loaded on first use (0.6 s: its dictionary ships in the wheel; most text never needs it)."""
+    import logging
+
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    jieba.initialize()
+    return jieba
+
+
+def _cjk_term_as_word(text: str, term: str, words: list[tuple[int, int]]) -> bool:
+    """Whether `term` occurs in `text` other than as the tail of one word glued to the head of the next: 群交
+    inside 社群交流 ("community exchange", segmented 社群|交流) is not the spam term. An occurrence that starts or
+    ends on a word boundary counts (keyword lists are segmented oddly: 欧美 in 欧|美日韩 must still match)."""
+    starts = {a for a, _ in words}
+    ends = {b for _, b in words}
+    position = text.find(term)
+    while position >= 0:
+        if position in starts or position + len(term) in ends:
+            return True
+        position = text.find(term, position + 1)
+    return False
+
+
 def term_weight(segment: str) -> tuple[float, float]:
-    """(total weight, strongest single weight) of spam terms in a segment."""
+    """(total weight, strongest single weight) of spam terms in a segment. Chinese terms count where they
+    stand as words (see `_cjk_term_as_word`), English ones as whole words."""
     lex = lexicon()
     lowered = segment.lower()
     total = 0.0
     strongest = 0.0
     if lex.cjk_any.search(lowered):
+        words: list[tuple[int, int]] | None = None
         for term, weight, _ in lex.cjk:
             if term in lowered:
+                if words is None:
+                    words = [(a, b) for _, a, b in _segmenter().tokenize(lowered)]
+                if not _cjk_term_as_word(lowered, term, words):
+                    continue
                 total += weight
                 strongest = max(strongest, weight)
     for m in lex.latin.finditer(lowered):

@@ -91,3 +91,13 @@ def test_seeds_000_and_002():
     junk_stage(doc, Config())
     assert "endobj" not in doc.text and "xref" not in doc.text and "FlateDecode" not in doc.text
     assert "携手构建网络空间命运共同体" in doc.text
+
+
+def test_chinese_spam_terms_count_as_words_only():
+    from pipeline.stages.junk import term_weight
+
+    # 群交 is a spam term; inside 社群交流 ("community exchange", 社群|交流) it is not a word of the text
+    assert term_weight("我们鼓励社群交流与合作，促进互联网健康发展") == (0.0, 0.0)
+    assert term_weight("群交视频")[1] >= 1.0
+    # a keyword list that the segmenter cuts oddly (欧|美日韩) still matches at a word boundary
+    assert term_weight("欧美日韩中文字幕")[0] > 0
