@@ -81,7 +81,8 @@ class JunkConfig:
     spam_block_min_terms: int = 4
     spam_doc_threshold: float = 0.5
     """Reject `spam` when at least this share of the text is spam blocks (the `spam_ratio` quality signal). The
-    `spam_score` column also weighs how spammy the blocks are; it is a signal for consumers, not compared here."""
+    `spam_score` column is that share weighted by how spammy each block is (never above it); it is a signal
+    for consumers, not compared here."""
     binary_fragment_doc_threshold: float = 0.5
     """Reject `binary_fragment` when at least this share of the text was binary junk."""
     max_symbol_ratio: float = 0.30

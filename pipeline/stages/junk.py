@@ -344,9 +344,9 @@ def junk_stage(doc: Document, config: Config) -> Document:
         s, e = _extend_to_lines(text, s, e)
         ranges.append((s, e, Reason.SPAM))
     ranges = _non_overlapping(ranges)
-    doc.spam_score = max(
-        spam_chars / total, max((sc for _, _, sc in spam), default=0.0) * min(1.0, spam_chars / 200)
-    )
+    # the share of the text in spam blocks, each weighted by how spammy it is (<= the share; a 9% block of
+    # sure spam in a good article scores 0.09, not 1.0, so consumers can filter on the column)
+    doc.spam_score = sum((e - s) * score for s, e, score in spam) / total
     doc.quality["binary_ratio"] = binary_chars / total
     doc.quality["spam_ratio"] = spam_chars / total
     if ranges:

@@ -101,3 +101,12 @@ def test_chinese_spam_terms_count_as_words_only():
     assert term_weight("群交视频")[1] >= 1.0
     # a keyword list that the segmenter cuts oddly (欧|美日韩) still matches at a word boundary
     assert term_weight("欧美日韩中文字幕")[0] > 0
+
+
+def test_spam_score_is_a_weighted_share():
+    # one stuffed line in a long article: cut, and the score stays a small share (it used to say 1.0)
+    stuffed = "cheap viagra online | buy cialis now | casino bonus codes | free porn videos | xxx cams live\n"
+    doc = Document(id="x", source="x", text=ARTICLE * 6 + stuffed + ARTICLE * 6)
+    junk_stage(doc, Config())
+    assert not doc.rejected and "viagra" not in doc.text
+    assert 0 < doc.spam_score <= doc.quality["spam_ratio"] < 0.2
