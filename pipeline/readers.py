@@ -735,6 +735,9 @@ def _warc_record_documents(record, source: str, number: int, cfg) -> list[Docume
         doc = pdf_document(body, source, url)
     else:
         kind = sniff(body[:HEAD_BYTES], url or "")
+        if mime in _CODE_OR_DATA_MIMES:
+            return [_rejected(source, Reason.UNSUPPORTED, f"record of type {mime}: code or data, not a page", "warc",
+                              url)]
         if kind.startswith("binary:") or (
             mime and not mime.startswith("text/") and mime not in _TEXTUAL_MIMES
         ):
@@ -746,4 +749,11 @@ def _warc_record_documents(record, source: str, number: int, cfg) -> list[Docume
     return [doc]
 
 
-_TEXTUAL_MIMES = {"application/xhtml+xml", "application/xml", "application/json", "application/javascript"}
+_TEXTUAL_MIMES = {"application/xhtml+xml", "application/xml"}
+# responses a crawl fetches along with its pages: scripts, style sheets, API data. They are text, but not prose:
+# kept, they came out as English documents chopped by the line rules
+_CODE_OR_DATA_MIMES = {
+    "application/javascript", "application/x-javascript", "application/ecmascript", "text/javascript",
+    "text/ecmascript", "application/json", "application/ld+json", "application/manifest+json", "text/css",
+    "text/csv", "application/csv", "text/x-python", "text/x-c", "text/x-java-source",
+}

@@ -149,3 +149,24 @@ def test_vanished_file_is_rejected_not_raised(tmp_path):
     entry = InputFile(str(tmp_path / "vanished.txt"), "vanished.txt", 0, "")
     docs = list(read_file(entry, Config()))
     assert docs[0].reason == "read_error"
+
+
+def test_warc_scripts_style_sheets_and_json_are_not_pages(tmp_path):
+    import io
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    page = b"<html><body><p>" + b"The council met on Monday to discuss the budget for next year. " * 4 + b"</p></body></html>"
+    bodies = [("text/html; charset=utf-8", page), ("application/javascript", b"function f(a){return a+1};" * 20),
+              ("application/json", b'{"items": [1, 2, 3], "next": null}'), ("text/css", b"body{margin:0}" * 10)]
+    path = tmp_path / "crawl.warc.gz"
+    with open(path, "wb") as fh:
+        writer = WARCWriter(fh, gzip=True)
+        for i, (mime, body) in enumerate(bodies):
+            headers = StatusAndHeaders("200 OK", [("Content-Type", mime)], protocol="HTTP/1.1")
+            writer.write_record(writer.create_warc_record(f"https://example.org/{i}", "response",
+                                                          payload=io.BytesIO(body), http_headers=headers))
+    docs = _read(path)
+    assert [d.reason for d in docs] == [None, "unsupported", "unsupported", "unsupported"]
+    assert all("code or data" in d.detail for d in docs[1:]) and docs[0].content_type == "html"
