@@ -4,7 +4,8 @@ them in this order; `stats.json`, the CLI's stage table and the report's funnel 
 Language is identified after boilerplate and junk removal (not before, as a naive order would have it):
 menus, keyword lists and PDF bytes skew a detector, and HTML markup must be gone first. Junk runs before
 the text line rules so that a PDF `xref` table or a `|`-separated keyword list is cut as what it is
-(`binary_fragment`, `spam`) and not as a menu.
+(`binary_fragment`, `spam`) and not as a menu; spaces are restored before junk, whose binary-fragment rule
+would otherwise take the long letter runs of English with its spaces stripped for blobs.
 """
 
 from __future__ import annotations
@@ -35,9 +36,9 @@ STAGES: tuple[Stage, ...] = (
     Stage("repair", repair_stage),
     Stage("split", split_stage, expands=True),
     Stage("extract", html_extract_stage),
+    Stage("spaces", spaces_stage),
     Stage("junk", junk_stage),
     Stage("boilerplate", text_boilerplate_stage),
-    Stage("spaces", spaces_stage),
     Stage("language", language_stage),
     Stage("quality", quality_stage),
     Stage("length", min_length_stage),

@@ -234,3 +234,22 @@ def test_partition_reads_signatures_of_candidates_only_and_finds_the_same_edges(
         assert sorted(map(tuple, edges.tolist())) == band_partition_edges(full, partition, config.dedup)
         found.update(map(tuple, edges.tolist()))
     assert len(found) >= 5  # the copies
+
+
+def test_stripped_space_english_is_repaired_before_junk_sees_it(tmp_path):
+    from ..test_corpus import SENTENCES
+
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    # spaces and commas gone, several sentences glued into runs of 120+ letters (what a base64 blob looks like)
+    lines = ["".join(s.rstrip(".").replace(" ", "").replace(",", "") for s in SENTENCES[i : i + 3]) + "."
+             for i in range(0, 24, 3)]
+    (inputs / "stripped.txt").write_text("\n".join(lines), encoding="utf-8")
+    config = Config()
+    config.output.report = False
+    run([str(inputs)], tmp_path / "out", config, progress=False)
+    kept = _read_all(tmp_path / "out", "shards")
+    assert len(kept) == 1 and kept[0]["spaces_restored"]
+    # its long letter runs are English, not blobs: nothing is cut as a binary fragment
+    assert not [s for s in kept[0]["cut_spans"] if s["reason"] == "binary_fragment"]
+    assert "stone bridge" in kept[0]["text"]
