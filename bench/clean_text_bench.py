@@ -14,6 +14,7 @@ were stripped.
 from __future__ import annotations
 
 import difflib
+import hashlib
 import re
 import sys
 import time
@@ -68,20 +69,26 @@ def space_repair() -> dict:
     paragraphs = []
     for page in load_scrapinghub():
         paragraphs += [p.strip() for p in page.gold.split("\n") if len(p.strip()) >= 200 and p.isascii()]
+    halves = {"tune": [0, 0, 0], "check": [0, 0, 0]}  # words back, words, rejected
     matched = words = rejected = 0
     for paragraph in paragraphs:
+        half = halves["check" if hashlib.sha256(paragraph.encode()).digest()[0] % 2 else "tune"]
         doc = Document(id="x", source="x", text=paragraph.replace(" ", ""))
         spaces_stage(doc, config)
         original = WORD.findall(paragraph)
         words += len(original)
+        half[1] += len(original)
         if doc.rejected:
             rejected += 1
+            half[2] += 1
             continue
         repaired = WORD.findall(doc.text)
         blocks = difflib.SequenceMatcher(a=[w.lower() for w in original], b=[w.lower() for w in repaired],
                                          autojunk=False).get_matching_blocks()
         matched += sum(b.size for b in blocks)
-    return {"paragraphs": len(paragraphs), "words": words, "words_back": matched, "rejected": rejected}
+        half[0] += sum(b.size for b in blocks)
+    return {"paragraphs": len(paragraphs), "words": words, "words_back": matched, "rejected": rejected,
+            "halves": {k: {"words_back": v[0], "words": v[1], "rejected": v[2]} for k, v in halves.items()}}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -110,7 +117,9 @@ def render(r: dict) -> str:
         + (" Cuts: " + "; ".join(f"{e['doc']}: {e['cut']}" for e in zh["examples"]) if zh["examples"] else ""),
         f"- Space repair: {sp['paragraphs']} English gold paragraphs (scrapinghub-aeb, 200+ characters) with their "
         f"spaces removed, through the spaces stage: **{share:.2%}** of {sp['words']} words come back as they were "
-        f"(target >= 98%); {sp['rejected']} paragraphs rejected `no_word_boundaries`.",
+        f"(target >= 98%); {sp['rejected']} paragraphs rejected `no_word_boundaries`. Halves by a hash of the "
+        "paragraph: tune " + ", check ".join(f"{h['words_back'] / max(1, h['words']):.2%}"
+                                            for h in sp["halves"].values()) + ".",
     ]
     return "\n".join(lines)
 
