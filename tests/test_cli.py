@@ -14,9 +14,12 @@ def _cli(*args, cwd=ROOT):
 
 def test_run_stats_explain(tmp_path):
     out = tmp_path / "out"
-    result = _cli("run", "data/raw", "--output", str(out), "--quiet")
+    result = _cli("run", "data/raw", "--output", str(out))
     assert result.returncode == 0, result.stderr
     assert "documents kept" in result.stdout and "rejected: reason" in result.stdout
+    assert "Truncating input" not in result.stderr  # libraries' chatter stays out
+    quiet = _cli("run", "data/raw", "--output", str(tmp_path / "quiet"), "--quiet")
+    assert quiet.returncode == 0 and quiet.stdout.strip().count("\n") == 0 and "documents kept" in quiet.stdout
     stats = _cli("stats", str(out), "--json")
     assert json.loads(stats.stdout)["documents_kept"] > 0
     table = _cli("stats", str(out))
@@ -41,7 +44,7 @@ def test_rejected_inputs_do_not_fail_the_run(tmp_path):
     inputs.mkdir()
     (inputs / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(100))
     (inputs / "empty.txt").write_bytes(b"")
-    result = _cli("run", str(inputs), "--output", str(tmp_path / "o"), "--quiet")
+    result = _cli("run", str(inputs), "--output", str(tmp_path / "o"))
     assert result.returncode == 0, result.stderr
     assert "binary" in result.stdout and "empty" in result.stdout
 
