@@ -10,7 +10,7 @@ One-call API for single documents (`pipeline.api`; the batch pipeline is `pipeli
     'en'
 """
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"
 
 # after the version (modules read it)
 from .api import clean_html, clean_text, decode, detect_language  # noqa: E402

@@ -89,7 +89,7 @@ def why_not_reusable(manifest: dict, fingerprint: str, version: str, output: Pat
 
 def input_segments(entry: dict) -> list[str]:
     """The segments that hold a published input's results (several for a file split into parts; manifests
-    of 0.2.0 name one, as `shard`)."""
+    written before segments could hold parts name one, as `shard`)."""
     return entry.get("segments") or [entry["shard"]]
 
 

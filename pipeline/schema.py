@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import pyarrow as pa
 
+# raised when a published column changes its meaning or type (written into each shard's metadata)
+SCHEMA_VERSION = "1"
+
 SPAN_TYPE = pa.struct(
     [
         ("start", pa.int64()),

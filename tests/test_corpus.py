@@ -325,7 +325,7 @@ def test_shrinking_kept_documents_past_the_limit_needs_force(published):
     with pytest.raises(RunRefused, match="shrink the published corpus from 5 to"):
         run([str(folder)], out, config, progress=False)
     assert json.loads((out / "manifest.json").read_text()) == first.manifest
-    assert {p.name for p in out.glob("part-*.parquet")} >= {Path(s["path"]).name for s in first.manifest["shards"]}
+    assert {p.name for p in out.glob("data/part-*.parquet")} >= {Path(s["path"]).name for s in first.manifest["shards"]}
 
 
 def test_a_run_over_another_input_does_not_replace_the_corpus(tmp_path, published):

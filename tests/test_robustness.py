@@ -202,7 +202,7 @@ def test_sigkill_then_rerun_gives_identical_output(point, tmp_path, reference_ou
     assert crashed.returncode == -9, (point, crashed.returncode, crashed.stderr[-2000:])
     # nothing half-written is visible under a final name, and no manifest lists unfinished work
     assert not (out / "manifest.json").exists()
-    for path in list(out.glob("part-*.parquet")) + list(out.glob("rejected/rejected-*.parquet")):
+    for path in list(out.glob("data/part-*.parquet")) + list(out.glob("rejected/rejected-*.parquet")):
         pq.read_metadata(path)  # a complete Parquet file (footer present)
     rerun = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
     assert rerun.returncode == 0, rerun.stderr[-2000:]

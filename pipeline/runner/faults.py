@@ -15,4 +15,9 @@ def crash_point(name: str) -> None:
         import signal
 
         os.kill(os.getpid(), signal.SIGKILL)
+
+
 STATS = "stats.json"
+# the kept shards live in a folder of their own, which Parquet readers open as it is (pyarrow, pandas, polars,
+# DuckDB, Spark): the manifest, stats, report, rejected rows and the segment index sit beside it
+DATA_DIR = "data"

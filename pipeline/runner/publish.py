@@ -19,7 +19,7 @@ from ..report import write_report
 from ..schema import KEPT_SCHEMA, REJECTED_SCHEMA
 from ..stats import RunStats
 from ..writer import atomic_write_json, read_json
-from .faults import STATS, WORK_DIR, crash_point
+from .faults import DATA_DIR, STATS, WORK_DIR, crash_point
 from .plan import RunPlan
 from .segments import SEGMENT_MAP
 from .write import empty_counts
@@ -197,11 +197,12 @@ def _remove_stale(output: Path, manifest: dict) -> None:
     """Files that the new manifest does not list: data of retracted or rewritten segments, segments no
     input uses any more, the index of older versions, temporary files of interrupted writes."""
     listed = {s["path"] for s in manifest["shards"]} | {s["path"] for s in manifest["rejected"]}
-    for pattern in ("part-*.parquet", "rejected/rejected-*.parquet"):
+    # (part-*.parquet at the top: the layout before 0.3.0)
+    for pattern in (f"{DATA_DIR}/part-*.parquet", "part-*.parquet", "rejected/rejected-*.parquet"):
         for path in output.glob(pattern):
             if os.path.relpath(path, output) not in listed:
                 path.unlink()
-    for leftover in list(output.glob(".*.tmp-*")) + list((output / "rejected").glob(".*.tmp-*")):
+    for leftover in [p for folder in (output, output / DATA_DIR, output / "rejected") for p in folder.glob(".*.tmp-*")]:
         leftover.unlink(missing_ok=True)
     keys = {s["key"] for s in manifest["segments"]}
     store = output / SEGMENTS_DIR

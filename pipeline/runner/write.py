@@ -8,14 +8,15 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
+from .. import __version__
 from ..dedup import apply_line_cuts
 from ..document import Reason, document_from_row, kept_row, rejected_row
-from ..schema import KEPT_SCHEMA, REJECTED_SCHEMA
+from ..schema import KEPT_SCHEMA, REJECTED_SCHEMA, SCHEMA_VERSION
 from ..stages.length import min_length_stage
 from ..stats import RunStats
 from ..writer import ShardWriter, atomic_write_json, read_json
 from .dedup_steps import load_dedup
-from .faults import crash_point
+from .faults import DATA_DIR, crash_point
 from .plan import RunPlan
 from .segments import Segment, segments
 
@@ -55,8 +56,8 @@ def write_segment(plan: RunPlan, position: int) -> dict:
     out_cfg = config.output
     output = Path(plan.output)
     prefix = f"{segment.key}-{entry['digest'][:8]}"
-    kept = ShardWriter(output, f"part-{prefix}", KEPT_SCHEMA, out_cfg)
-    rejected = ShardWriter(output / "rejected", f"rejected-{prefix}", REJECTED_SCHEMA, out_cfg)
+    kept = ShardWriter(output / DATA_DIR, f"part-{prefix}", _versioned(KEPT_SCHEMA), out_cfg)
+    rejected = ShardWriter(output / "rejected", f"rejected-{prefix}", _versioned(REJECTED_SCHEMA), out_cfg)
 
     def reject(row: dict) -> None:
         rejected.write(row)
@@ -136,6 +137,13 @@ def write_segment(plan: RunPlan, position: int) -> dict:
     crash_point(f"write-done:{position}")
     atomic_write_json(done, result)
     return result
+
+
+def _versioned(schema):
+    """The schema with the pipeline and schema versions in its Parquet key-value metadata, for readers that
+    open a shard without the manifest."""
+    return schema.with_metadata({**(schema.metadata or {}), b"pipeline_version": __version__.encode(),
+                                 b"schema_version": SCHEMA_VERSION.encode()})
 
 
 def _relative(info, root: Path, segment: str) -> dict:

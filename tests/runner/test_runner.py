@@ -253,3 +253,18 @@ def test_stripped_space_english_is_repaired_before_junk_sees_it(tmp_path):
     # its long letter runs are English, not blobs: nothing is cut as a binary fragment
     assert not [s for s in kept[0]["cut_spans"] if s["reason"] == "binary_fragment"]
     assert "stone bridge" in kept[0]["text"]
+
+
+def test_the_data_folder_is_the_kept_dataset_as_parquet_readers_open_it(sample_run):
+    import pyarrow.dataset as ds
+
+    out, _ = sample_run
+    manifest = json.loads((out / "manifest.json").read_text())
+    kept = _read_all(out, "shards")
+    # nothing but the kept shards in the folder: readers open it without a filter
+    assert sorted(p.name for p in (out / "data").iterdir()) == sorted(Path(s["path"]).name for s in manifest["shards"])
+    table = pq.read_table(out / "data")
+    assert sorted(table.column("id").to_pylist()) == sorted(r["id"] for r in kept)
+    assert ds.dataset(out / "data", format="parquet").count_rows() == manifest["documents"]["kept"]
+    metadata = pq.read_schema(out / manifest["shards"][0]["path"]).metadata
+    assert metadata[b"pipeline_version"].decode() == manifest["pipeline_version"] and metadata[b"schema_version"]
