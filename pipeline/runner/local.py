@@ -43,7 +43,7 @@ class _Progress:
         self.done = 0
         self.docs = 0
         self.started = time.time()
-        self.last_log = 0.0
+        self.last_log = self.started  # the first line after LOG_EVERY seconds: a short run prints none
         self.bar = None
         if enabled and sys.stderr.isatty():
             from tqdm import tqdm
@@ -58,18 +58,20 @@ class _Progress:
             self.bar.update(nbytes)
             rate = self.docs / max(1e-6, time.time() - self.started)
             self.bar.set_postfix(docs=self.docs, docs_per_s=f"{rate:.0f}")
-        elif self.enabled and time.time() - self.last_log > 10:
+        elif self.enabled and time.time() - self.last_log >= self.LOG_EVERY:
             self.last_log = time.time()
-            elapsed = time.time() - self.started
-            share = self.done / self.total if self.total else 1.0
-            eta = elapsed / share - elapsed if share > 0 else 0
-            log.info(
-                "read %.0f%% (%d documents, %.0f docs/s, ETA %.0fs)",
-                share * 100,
-                self.docs,
-                self.docs / max(1e-6, elapsed),
-                eta,
-            )
+            log.info("%s", self.line())
+
+    LOG_EVERY = 5.0  # seconds between plain progress lines
+    ETA_FROM = 0.1  # share of the input read before an ETA is given (earlier ones were wrong by 7x)
+
+    def line(self) -> str:
+        elapsed = time.time() - self.started
+        share = self.done / self.total if self.total else 1.0
+        mb_per_s = self.done / 1e6 / max(1e-6, elapsed)
+        eta = f"ETA {elapsed / share - elapsed:.0f}s" if share >= self.ETA_FROM else "ETA after 10% of the input"
+        return (f"read {share:.0%} ({self.docs} documents, {self.docs / max(1e-6, elapsed):.0f} docs/s, "
+                f"{mb_per_s:.2f} MB/s, {eta})")
 
     def close(self) -> None:
         if self.bar is not None:

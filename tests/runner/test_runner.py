@@ -268,3 +268,17 @@ def test_the_data_folder_is_the_kept_dataset_as_parquet_readers_open_it(sample_r
     assert ds.dataset(out / "data", format="parquet").count_rows() == manifest["documents"]["kept"]
     metadata = pq.read_schema(out / manifest["shards"][0]["path"]).metadata
     assert metadata[b"pipeline_version"].decode() == manifest["pipeline_version"] and metadata[b"schema_version"]
+
+
+def test_progress_lines_give_no_eta_before_a_tenth_of_the_input(monkeypatch):
+    from pipeline.runner import local
+
+    clock = [1000.0]
+    monkeypatch.setattr(local.time, "time", lambda: clock[0])
+    progress = local._Progress(total_bytes=1000, enabled=False)
+    clock[0] += 2
+    progress.update(50, 3)
+    assert "ETA after 10%" in progress.line()
+    clock[0] += 2
+    progress.update(150, 9)  # 20% in 4 s: 16 s to go
+    assert "ETA 16s" in progress.line() and "20%" in progress.line()
