@@ -112,14 +112,6 @@ class InputChanges:
     same: list[str] = field(default_factory=list)  # a full run: published inputs with the same bytes, processed again
     carried: list[CarriedSegment] = field(default_factory=list)
 
-    @property
-    def nothing_to_do(self) -> bool:
-        return not self.to_process and not self.removed and not self.changed
-
-    def summary(self) -> dict:
-        return {"added": len(self.added), "changed": len(self.changed), "removed": len(self.removed),
-                "unchanged": len(self.unchanged) + len(self.same)}
-
     def to_dict(self) -> dict:
         data = asdict(self)
         data["to_process"] = [f.to_dict() for f in self.to_process]

@@ -102,10 +102,10 @@ def plan_task(params: dict[str, Any]) -> dict[str, Any]:
                         allow_empty=merged["allow_empty"], max_shrink=float(merged["max_shrink"]))
     except (ConfigError, RunRefused, OutputError, FileNotFoundError) as exc:
         raise PermanentError(str(exc)) from exc
-    changes = plan.changes
+    counts = plan.input_counts
     log.info("%s run: %d inputs added, %d changed, %d removed, %d unchanged; %d files to process in %d shards; "
-             "work dir %s", plan.mode, len(changes["added"]), len(changes["changed"]), len(changes["removed"]),
-             len(changes["unchanged"]), len(plan.files), len(plan.shards), plan.work)
+             "work dir %s", plan.mode, counts["added"], counts["changed"], counts["removed"], counts["unchanged"],
+             len(plan.files), len(plan.shards), plan.work)
     if plan.nothing_to_do:
         log.info("nothing changed since the last publish: the published corpus stays as it is")
     return {

@@ -184,9 +184,9 @@ def _segment_digests(found: list[Segment], layout: SignatureLayout, ids: list[st
         for rel in sorted(segment.live):  # the same for a segment when it is new and when it is carried over
             h.update(rel.encode("utf-8", "surrogateescape") + b"\0")
         hashes.append(h)
-    for g in np.argsort(layout.order, kind="stable") if len(ids) else []:  # storage order: global position g
+    for s, g in enumerate(layout.inverse):  # in storage order, so each segment's documents in its own order
         d = decisions[ids[g]]
-        hashes[layout.segment_of_row[layout.order[g]]].update(
+        hashes[layout.segment_of_row[s]].update(
             f"{ids[g]}|{d.keep}|{d.cluster}|{d.cluster_size}|{d.reason}|{d.duplicate_of}|{int(cut_hash[g])}\n".encode()
         )
     return [h.hexdigest()[:16] for h in hashes]

@@ -13,7 +13,6 @@ from pathlib import Path
 from ..config import Config
 from ..corpus import (
     DEFAULT_MAX_SHRINK,
-    InputChanges,
 )
 from ..writer import read_json
 from .dedup_steps import dedup_partition, dedup_union
@@ -105,7 +104,7 @@ def run(
     config = config or Config()
     plan = plan_run(inputs, output, config, incremental=incremental, mode=mode, force=force,
                     allow_empty=allow_empty, max_shrink=max_shrink)
-    summary = InputChanges(**{k: v for k, v in plan.changes.items() if k not in ("to_process", "carried")}).summary()
+    summary = plan.input_counts
     log.info(
         "%s run, output %s: %d inputs added, %d changed, %d removed, %d unchanged; %d files to process in %d shards",
         plan.mode, plan.output, summary["added"], summary["changed"], summary["removed"], summary["unchanged"],

@@ -63,6 +63,15 @@ class RunPlan:
                 and not self.changes.get("changed"))
 
     @property
+    def input_counts(self) -> dict[str, int]:
+        """How many inputs this run adds, changes, removes and finds unchanged (a full run processes the
+        unchanged ones again)."""
+        c = self.changes
+        return {"added": len(c.get("added", [])), "changed": len(c.get("changed", [])),
+                "removed": len(c.get("removed", [])),
+                "unchanged": len(c.get("unchanged", [])) + len(c.get("same", []))}
+
+    @property
     def carried(self) -> list[CarriedSegment]:
         return [CarriedSegment(**c) for c in self.changes.get("carried", [])]
 

@@ -47,6 +47,13 @@ def _add_span_counts(a: dict[str, dict], b: dict[str, dict]) -> dict[str, dict]:
     return {k: {f: a.get(k, zero)[f] + b.get(k, zero)[f] for f in zero} for k in sorted({*a, *b})}
 
 
+def _add_segment_counts(a: dict, b: dict) -> dict:
+    """Two segments' counts (rows, rejections and cut spans by reason) added up."""
+    return {"kept": a["kept"] + b["kept"], "rejected": a["rejected"] + b["rejected"],
+            "rejected_by_reason": _add_counts(a["rejected_by_reason"], b["rejected_by_reason"]),
+            "spans_by_reason": _add_span_counts(a["spans_by_reason"], b["spans_by_reason"])}
+
+
 def _store_segment(plan: RunPlan, key: str) -> None:
     """Keep a new segment's map results under OUT/index/segments/<key>/ for later runs. Hard links where the
     file system has them (the work folder sits in the output folder), so nothing is copied; a segment
@@ -101,12 +108,7 @@ def publish(plan: RunPlan, keep_work: bool = False, report: bool | None = None) 
         rejected.extend(rejected_files)
         listed_segments.append({"key": key, "digest": entry["digest"], "counts": counts})
         if entry["new"]:
-            this_run = {
-                "kept": this_run["kept"] + counts["kept"],
-                "rejected": this_run["rejected"] + counts["rejected"],
-                "rejected_by_reason": _add_counts(this_run["rejected_by_reason"], counts["rejected_by_reason"]),
-                "spans_by_reason": _add_span_counts(this_run["spans_by_reason"], counts["spans_by_reason"]),
-            }
+            this_run = _add_segment_counts(this_run, counts)
     kept_rows = sum(s["rows"] for s in shards)
     rejected_rows = sum(s["rows"] for s in rejected)
     check_shrink(plan.previous_manifest, kept_rows, plan.force, plan.max_shrink)
@@ -124,8 +126,7 @@ def publish(plan: RunPlan, keep_work: bool = False, report: bool | None = None) 
     inputs = [listed_inputs[path] for path in sorted(listed_inputs)]
     totals = empty_counts()
     for entry in listed_segments:
-        totals["rejected_by_reason"] = _add_counts(totals["rejected_by_reason"], entry["counts"]["rejected_by_reason"])
-        totals["spans_by_reason"] = _add_span_counts(totals["spans_by_reason"], entry["counts"]["spans_by_reason"])
+        totals = _add_segment_counts(totals, entry["counts"])
     run_key = Path(plan.work).name
     changes = {"added": sorted(plan.changes.get("added", [])), "changed": sorted(plan.changes.get("changed", [])),
                "removed": sorted(plan.changes.get("removed", []))}

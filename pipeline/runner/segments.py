@@ -4,6 +4,7 @@ signature table over all of them in the order a full run would have."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -72,14 +73,19 @@ class SignatureLayout:
     def __len__(self) -> int:
         return len(self.order)
 
-    @property
+    @cached_property
     def identity(self) -> bool:
         return bool(np.array_equal(self.order, np.arange(len(self.order))))
 
-    def to_global(self, storage_rows: np.ndarray) -> np.ndarray:
+    @cached_property
+    def inverse(self) -> np.ndarray:
+        """`inverse[s]`: the global position of the document stored at position s."""
         inverse = np.empty(len(self.order), dtype=np.int64)
         inverse[self.order] = np.arange(len(self.order))
-        return inverse[storage_rows]
+        return inverse
+
+    def to_global(self, storage_rows: np.ndarray) -> np.ndarray:
+        return self.inverse[storage_rows]
 
 
 def signature_layout(plan: RunPlan, found: list[Segment] | None = None) -> SignatureLayout:
