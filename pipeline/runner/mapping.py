@@ -137,7 +137,9 @@ def map_shard(plan: RunPlan, index: int, progress: Callable[[int, int], None] | 
         pending.clear()
 
     try:
-        for file_index, records in zip(spec.files, spec.records or [None] * len(spec.files), strict=True):
+        units = zip(spec.files, spec.records or [None] * len(spec.files), spec.sizes or [None] * len(spec.files),
+                    strict=True)
+        for file_index, records, size in units:
             entry = plan.input_file(file_index)
             file_docs = 0
             for raw_doc in read_file(entry, config, tuple(records) if records else None):
@@ -152,7 +154,7 @@ def map_shard(plan: RunPlan, index: int, progress: Callable[[int, int], None] | 
                             flush_signatures()
             documents += file_docs
             if progress is not None:
-                progress(spec.bytes if records else entry.size, file_docs)
+                progress(entry.size if size is None else size, file_docs)
         flush_signatures()
         crash_point(f"map-before-close:{index}")
         result = {

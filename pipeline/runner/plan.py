@@ -35,6 +35,7 @@ class ShardSpec:
     files: list[int]  # indices into RunPlan.files (a file split into parts is in several shards)
     bytes: int
     records: list[list[int] | None] = field(default_factory=list)  # per file: [first, end) of its records, or None
+    sizes: list[int] = field(default_factory=list)  # per file: the input bytes it stands for (a part: its share)
 
 
 @dataclass
@@ -131,7 +132,8 @@ def plan_run(inputs: Iterable[str], output: str | Path, config: Config, incremen
             if unit.records is not None:
                 h.update(f"{unit.records[0]}:{unit.records[1]}\0".encode())
         shards.append(ShardSpec(index, h.hexdigest()[:12], [file_index[u.file.rel] for u in group],
-                                sum(u.size for u in group), [list(u.records) if u.records else None for u in group]))
+                                sum(u.size for u in group), [list(u.records) if u.records else None for u in group],
+                                [u.size for u in group]))
     state = hashlib.sha256((fingerprint + __version__ + mode + (previous or {}).get("run_key", "")).encode())
     for f in files:
         state.update(f.rel.encode("utf-8", "surrogateescape") + b"\0" + f.sha256.encode() + b"\0")

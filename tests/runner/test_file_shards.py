@@ -72,3 +72,20 @@ def test_nightly_runs_over_a_split_export(tmp_path):
     _check_consistent(out, folder)
     _, kept, rejected = _published(out)
     assert not [r for r in list(kept.values()) + list(rejected.values()) if r["source"].startswith("export.jsonl")]
+
+
+def test_progress_counts_each_part_of_a_file_once(tmp_path):
+    from pipeline.runner import map_shard, plan_run
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    _export(folder / "export.jsonl", 1)
+    (folder / "small.txt").write_text(" ".join(SENTENCES[:2]) + "\n", encoding="utf-8")
+    plan = plan_run([str(folder)], tmp_path / "out", _config(4000))
+    assert any(len(spec.files) > 1 for spec in plan.shards)  # the last part and the small file share a shard
+    reported = []
+    for spec in plan.shards:
+        map_shard(plan, spec.index, lambda nbytes, docs: reported.append(nbytes))
+    total = sum(f["size"] for f in plan.files)
+    parts = sum(1 for spec in plan.shards for r in spec.records if r)
+    assert parts >= 3 and total - parts <= sum(reported) <= total  # parts' shares, rounded down
