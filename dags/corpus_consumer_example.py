@@ -31,6 +31,9 @@ def corpus_consumer_example():
         manifest = json.loads((Path(output) / "manifest.json").read_text())
         languages: Counter = Counter()
         for shard in manifest["shards"]:
+            if "partition" in shard:  # [output] partition_by_language: one language per file, in its folder
+                languages[shard["partition"]["lang"]] += shard["rows"]
+                continue
             table = pq.read_table(Path(output) / shard["path"], columns=["lang"])
             languages.update(table.column("lang").to_pylist())
         print(f"{sum(languages.values())} documents by language: {dict(languages)}")

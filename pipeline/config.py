@@ -130,6 +130,9 @@ class OutputConfig:
     compression_level: int = 3
     rejected_text_max_chars: int = 200_000
     report: bool = True
+    partition_by_language: bool = False
+    """Kept shards in hive-style language folders (`data/lang=zh/part-*.parquet`), the `lang` column taken
+    from the folder name as hive readers expect; readers filtering on one language then open only its files."""
 
 
 @dataclass

@@ -16,7 +16,10 @@ import pyarrow.dataset as ds
 def _dataset(output: Path, key: str) -> ds.Dataset | None:
     manifest = json.loads((output / "manifest.json").read_text())
     paths = [str(output / s["path"]) for s in manifest.get(key, [])]
-    return ds.dataset(paths, format="parquet") if paths else None
+    if not paths:
+        return None
+    # kept shards written with [output] partition_by_language take `lang` from their folder (lang=zh/)
+    return ds.dataset(paths, format="parquet", partitioning="hive", partition_base_dir=str(output / "data"))
 
 
 def _match(dataset: ds.Dataset | None, source: str | None, doc_id: str | None) -> list[dict]:

@@ -215,16 +215,24 @@ def render(data: dict, stats: dict) -> str:
                              f"<pre>{esc(item['text'])}</pre></div>")
     payload = json.dumps({k: v for k, v in data.items() if k not in ("length_before", "length_after")},
                          ensure_ascii=False).replace("</", "<\\/")
-    return PAGE.format(body="\n".join(parts), data=payload)
+    return PAGE.format(body="\n".join(parts), data=payload, text_fonts=TEXT_FONTS, code_fonts=CODE_FONTS)
 
+
+# Span examples are often Chinese: name the common CJK fonts of macOS, Windows and Linux before the generic
+# family, so that a browser whose default sans-serif has no CJK glyphs does not draw empty boxes.
+CJK_FONTS = ('"PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Microsoft JhengHei", "SimSun", '
+             '"Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", "WenQuanYi Zen Hei", '
+             '"Droid Sans Fallback"')
+TEXT_FONTS = f'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, {CJK_FONTS}, sans-serif'
+CODE_FONTS = f'ui-monospace, Menlo, Consolas, "DejaVu Sans Mono", {CJK_FONTS}, monospace'
 
 PAGE = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>corpus-pipeline run report</title>
 <style>
-body {{ font-family: system-ui, sans-serif; margin: 2em auto; max-width: 1100px; color: #222; }}
+body {{ font-family: {text_fonts}; margin: 2em auto; max-width: 1100px; color: #222; }}
 table {{ border-collapse: collapse; margin: 1em 0; }} td, th {{ border: 1px solid #ccc; padding: 3px 8px; }}
 th {{ background: #eef; cursor: pointer; }} td:not(:first-child) {{ text-align: right; }}
-pre {{ background: #f6f6f6; padding: 6px; white-space: pre-wrap; max-height: 12em; overflow: auto; margin: 0; }}
+pre {{ font-family: {code_fonts}; background: #f6f6f6; padding: 6px; white-space: pre-wrap; max-height: 12em; overflow: auto; margin: 0; }}
 .example {{ margin: .5em 0; }} .src {{ color: #666; font-size: .85em; }} svg {{ max-width: 100%; height: auto; }}
 </style></head>
 <body>

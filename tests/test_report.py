@@ -60,15 +60,19 @@ def test_report_is_self_contained_and_regenerable(finished_run):
     assert (finished_run / "report.html").read_text() == first  # same run, same report
 
 
-def test_report_renders_in_headless_chromium(finished_run):
+def _chromium(profile: Path) -> tuple[str, list[str]]:
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     if not chromium:
         pytest.skip("chromium not installed (Debian package 'chromium'; .ci/run installs it)")
+    return chromium, ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                      "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                      f"--user-data-dir={profile}", "--enable-logging=stderr", "--v=0"]
+
+
+def test_report_renders_in_headless_chromium(finished_run):
+    chromium, flags = _chromium(finished_run.parent / "chromium-profile")
     ARTIFACTS.mkdir(exist_ok=True)
     screenshot = ARTIFACTS / "report.png"
-    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-             "--disable-background-networking", "--disable-component-update", "--disable-sync",
-             f"--user-data-dir={finished_run.parent / 'chromium-profile'}", "--enable-logging=stderr", "--v=0"]
     url = (finished_run / "report.html").as_uri()
     dom = subprocess.run([chromium, *flags, "--virtual-time-budget=3000", "--dump-dom", url],
                          capture_output=True, text=True, timeout=120, env={**os.environ, "LANG": "C.UTF-8"})
@@ -81,6 +85,53 @@ def test_report_renders_in_headless_chromium(finished_run):
     shot = subprocess.run([chromium, *flags, "--window-size=1200,3000", f"--screenshot={screenshot}", url],
                           capture_output=True, text=True, timeout=120)
     assert screenshot.exists() and screenshot.stat().st_size > 10_000, shot.stderr[-2000:]
+
+
+# Runs in the report page: draws Chinese in the font the page gives a span example (a <pre>) and in body
+# text, and tells whether the glyphs are real: two different characters drawn as the same picture are the
+# empty boxes of a missing font.
+_GLYPH_PROBE = """<script>
+(function () {
+  function picture(font, ch) {
+    var canvas = document.createElement("canvas"); canvas.width = 40; canvas.height = 40;
+    var ctx = canvas.getContext("2d"); ctx.font = font; ctx.fillText(ch, 2, 30);
+    return Array.prototype.join.call(ctx.getImageData(0, 0, 40, 40).data, ",");
+  }
+  var results = [];
+  ["pre", "p"].forEach(function (tag) {
+    var el = document.createElement(tag); el.textContent = "中文示例"; document.body.appendChild(el);
+    var style = getComputedStyle(el), font = style.fontSize + " " + style.fontFamily;
+    var a = picture(font, "中"), b = picture(font, "国"), blank = picture(font, " ");
+    results.push(tag + ":" + (a !== b && a !== blank ? "glyphs" : "boxes") + ":" + style.fontFamily);
+  });
+  document.body.dataset.cjk = results.join("|");
+})();
+</script>"""
+
+
+def test_report_names_cjk_fonts_and_chromium_draws_chinese_with_them(finished_run, tmp_path):
+    from pipeline.report import CJK_FONTS
+
+    for font in ("PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", "WenQuanYi Micro Hei"):  # macOS, Windows, Linux
+        assert f'"{font}"' in CJK_FONTS
+    chromium, flags = _chromium(tmp_path / "chromium-profile")
+    fonts = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True) \
+        if shutil.which("fc-list") else None
+    if fonts is None or not fonts.stdout.strip():
+        pytest.skip("no CJK font installed (Debian package fonts-wqy-microhei; .ci/run installs it): "
+                    "nothing could draw Chinese on this machine")
+    page = tmp_path / "report.html"
+    page.write_text((finished_run / "report.html").read_text().replace("</body>", _GLYPH_PROBE + "</body>"))
+    dom = subprocess.run([chromium, *flags, "--virtual-time-budget=3000", "--dump-dom", page.as_uri()],
+                         capture_output=True, text=True, timeout=120, env={**os.environ, "LANG": "C.UTF-8"})
+    found = re.search(r'data-cjk="([^"]*)"', dom.stdout)
+    assert found, dom.stderr[-2000:]
+    results = found.group(1).replace("&quot;", '"').split("|")
+    assert len(results) == 2
+    for result in results:
+        tag, drawn, family = result.split(":", 2)
+        assert drawn == "glyphs", result
+        assert "Noto Sans CJK SC" in family and "WenQuanYi Micro Hei" in family, result  # the page's list applies
 
 
 def test_boilerplate_line_counts_stay_bounded(monkeypatch):

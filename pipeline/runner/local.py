@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
 import sys
 import time
 from collections.abc import Iterable
@@ -35,7 +36,12 @@ class RunResult:
 
 
 class _Progress:
-    """tqdm on a terminal; plain log lines every few seconds otherwise (Airflow logs, CI)."""
+    """A tqdm bar on a terminal; plain log lines every few seconds otherwise (Airflow logs, CI). Both show
+    documents/s, MB/s and the same ETA: the average rate since the start (the rate of the last few files
+    swings with their kind), given only once a tenth of the input is read (earlier ones were wrong by 7x)."""
+
+    LOG_EVERY = 5.0  # seconds between plain progress lines
+    ETA_FROM = 0.1  # share of the input read before an ETA is given
 
     def __init__(self, total_bytes: int, enabled: bool) -> None:
         self.total = total_bytes
@@ -47,34 +53,58 @@ class _Progress:
         if enabled and sys.stderr.isatty():
             from tqdm import tqdm
 
-            self.bar = tqdm(total=total_bytes, unit="B", unit_scale=True, desc="reading", dynamic_ncols=True)
+            try:  # a terminal that reports no size (a bare pty) would get a bar of width 0
+                columns = os.get_terminal_size(sys.stderr.fileno()).columns or 100
+            except OSError:
+                columns = 100
+            self.bar = tqdm(total=total_bytes, unit="B", unit_scale=True, unit_divisor=1000, desc="reading",
+                            ncols=min(columns, 120), smoothing=0, mininterval=0.5, file=sys.stderr,
+                            bar_format="{desc} {percentage:3.0f}%|{bar}| {n_fmt}B/{total_fmt}B, {rate_fmt}{postfix}")
         self.enabled = enabled
 
     def update(self, nbytes: int, docs: int) -> None:
         self.done += nbytes
         self.docs += docs
         if self.bar is not None:
+            elapsed = max(1e-6, time.time() - self.started)
+            self.bar.set_postfix_str(f"{self.docs} docs, {self.docs / elapsed:.0f} docs/s, {self.eta()}",
+                                     refresh=False)
             self.bar.update(nbytes)
-            rate = self.docs / max(1e-6, time.time() - self.started)
-            self.bar.set_postfix(docs=self.docs, docs_per_s=f"{rate:.0f}")
         elif self.enabled and time.time() - self.last_log >= self.LOG_EVERY:
             self.last_log = time.time()
             log.info("%s", self.line())
 
-    LOG_EVERY = 5.0  # seconds between plain progress lines
-    ETA_FROM = 0.1  # share of the input read before an ETA is given (earlier ones were wrong by 7x)
+    def eta_seconds(self) -> float | None:
+        share = self.done / self.total if self.total else 1.0
+        if share < self.ETA_FROM:
+            return None
+        elapsed = time.time() - self.started
+        return elapsed / share - elapsed
+
+    def eta(self) -> str:
+        seconds = self.eta_seconds()
+        if seconds is None:
+            return "ETA after 10% of the input"
+        return f"ETA {seconds:.0f}s" if seconds < 120 else f"ETA {seconds / 60:.0f} min"
 
     def line(self) -> str:
         elapsed = time.time() - self.started
         share = self.done / self.total if self.total else 1.0
         mb_per_s = self.done / 1e6 / max(1e-6, elapsed)
-        eta = f"ETA {elapsed / share - elapsed:.0f}s" if share >= self.ETA_FROM else "ETA after 10% of the input"
         return (f"read {share:.0%} ({self.docs} documents, {self.docs / max(1e-6, elapsed):.0f} docs/s, "
-                f"{mb_per_s:.2f} MB/s, {eta})")
+                f"{mb_per_s:.2f} MB/s, {self.eta()})")
 
     def close(self) -> None:
         if self.bar is not None:
             self.bar.close()
+            self.bar = None
+
+    def finish_reading(self) -> None:
+        """The bar ends with the read; the corpus-wide steps after it say what they do."""
+        self.close()
+        if self.enabled:
+            log.info("read %d documents in %.1fs; now the corpus-wide steps: duplicates, template lines, then "
+                     "writing", self.docs, time.time() - self.started)
 
 
 def _queue_progress(queue, nbytes: int, docs: int) -> None:
@@ -122,6 +152,7 @@ def run(
         if workers <= 1:
             for spec in plan.shards:
                 map_shard(plan, spec.index, bar.update)
+            bar.finish_reading()
             for partition in range(config.dedup.band_partitions):
                 dedup_partition(plan, partition)
             dedup_union(plan)
@@ -162,6 +193,7 @@ def _run_pool(plan: RunPlan, workers: int, bar: _Progress) -> None:
                     time.sleep(0.1)
             while not queue.empty():
                 bar.update(*queue.get())
+    bar.finish_reading()
     partitions = plan.config_obj.dedup.band_partitions
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, max_tasks_per_child=1) as pool:
         for f in as_completed([pool.submit(dedup_partition, plan, p) for p in range(partitions)]):

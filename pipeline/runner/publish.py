@@ -199,12 +199,18 @@ def _remove_stale(output: Path, manifest: dict) -> None:
     input uses any more, the index of older versions, temporary files of interrupted writes."""
     listed = {s["path"] for s in manifest["shards"]} | {s["path"] for s in manifest["rejected"]}
     # (part-*.parquet at the top: the layout before 0.3.0)
-    for pattern in (f"{DATA_DIR}/part-*.parquet", "part-*.parquet", "rejected/rejected-*.parquet"):
-        for path in output.glob(pattern):
+    partitions = sorted(output.glob(f"{DATA_DIR}/*=*/"))  # with [output] partition_by_language
+    data_folders = [output / DATA_DIR, *partitions]
+    for folder, pattern in [*((f, "part-*.parquet") for f in (output, *data_folders)),
+                            (output / "rejected", "rejected-*.parquet")]:
+        for path in folder.glob(pattern):
             if os.path.relpath(path, output) not in listed:
                 path.unlink()
-    for leftover in [p for folder in (output, output / DATA_DIR, output / "rejected") for p in folder.glob(".*.tmp-*")]:
-        leftover.unlink(missing_ok=True)
+        for leftover in folder.glob(".*.tmp-*"):
+            leftover.unlink(missing_ok=True)
+    for folder in partitions:  # a language no kept row has any more, or the layout switched off
+        with contextlib.suppress(OSError):
+            folder.rmdir()
     keys = {s["key"] for s in manifest["segments"]}
     store = output / SEGMENTS_DIR
     if store.is_dir():

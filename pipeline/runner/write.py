@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import asdict
 from pathlib import Path
 
 import pyarrow.parquet as pq
 
 from .. import __version__
+from ..config import OutputConfig
 from ..dedup import apply_line_cuts
 from ..document import Reason, document_from_row, kept_row, rejected_row
 from ..schema import KEPT_SCHEMA, REJECTED_SCHEMA, SCHEMA_VERSION
 from ..stages.length import min_length_stage
 from ..stats import RunStats
-from ..writer import ShardWriter, atomic_write_json, read_json
+from ..writer import ShardInfo, ShardWriter, atomic_write_json, read_json
 from .dedup_steps import load_dedup
 from .faults import DATA_DIR, crash_point
 from .plan import RunPlan
@@ -56,7 +58,7 @@ def write_segment(plan: RunPlan, position: int) -> dict:
     out_cfg = config.output
     output = Path(plan.output)
     prefix = f"{segment.key}-{entry['digest'][:8]}"
-    kept = ShardWriter(output / DATA_DIR, f"part-{prefix}", _versioned(KEPT_SCHEMA), out_cfg)
+    kept = _KeptWriters(output / DATA_DIR, f"part-{prefix}", out_cfg)
     rejected = ShardWriter(output / "rejected", f"rejected-{prefix}", _versioned(REJECTED_SCHEMA), out_cfg)
 
     def reject(row: dict) -> None:
@@ -112,7 +114,7 @@ def write_segment(plan: RunPlan, position: int) -> dict:
                         count[1] += span.end - span.start
                     kept.write(kept_row(doc))
                     crash_point(f"write-row:{position}")
-        kept_files = [_relative(s, output, segment.key) for s in kept.close()]
+        kept_files = [_relative(s, output, segment.key, partition) for partition, s in kept.close()]
         rejected_files = [_relative(s, output, segment.key) for s in rejected.close()]
     except BaseException:
         kept.abort()
@@ -146,8 +148,53 @@ def _versioned(schema):
                                  b"schema_version": SCHEMA_VERSION.encode()})
 
 
-def _relative(info, root: Path, segment: str) -> dict:
+def _relative(info, root: Path, segment: str, partition: dict | None = None) -> dict:
     data = asdict(info)
     data["path"] = os.path.relpath(info.path, root)
     data["segment"] = segment
+    if partition:
+        data["partition"] = partition
     return data
+
+
+LANG_PARTITION = "lang"
+
+
+def partition_value(lang: str) -> str:
+    """A language code as a hive partition folder value (`lang=zh`): lower case, no path separators."""
+    return re.sub(r"[^a-z0-9_-]", "_", lang.lower()) or "und"
+
+
+class _KeptWriters:
+    """The kept rows of one segment: one shard series, or with `[output] partition_by_language` one per
+    language under `lang=<code>/` (hive style), whose files leave out the `lang` column as hive readers
+    (pyarrow, pandas, polars, DuckDB, Spark) expect: they add it back from the folder name."""
+
+    def __init__(self, directory: Path, prefix: str, config: OutputConfig) -> None:
+        self.directory, self.prefix, self.config = directory, prefix, config
+        self.partitioned = config.partition_by_language
+        self.schema = _versioned(KEPT_SCHEMA)
+        if self.partitioned:
+            self.schema = self.schema.remove(self.schema.get_field_index(LANG_PARTITION))
+        self.writers: dict[str, ShardWriter] = {}
+
+    def write(self, row: dict) -> None:
+        value = partition_value(row[LANG_PARTITION]) if self.partitioned else ""
+        writer = self.writers.get(value)
+        if writer is None:
+            folder = self.directory / f"{LANG_PARTITION}={value}" if self.partitioned else self.directory
+            writer = self.writers[value] = ShardWriter(folder, self.prefix, self.schema, self.config)
+        if self.partitioned:
+            row = {k: v for k, v in row.items() if k != LANG_PARTITION}
+        writer.write(row)
+
+    def close(self) -> list[tuple[dict | None, ShardInfo]]:
+        closed = []
+        for value in sorted(self.writers):
+            partition = {LANG_PARTITION: value} if self.partitioned else None
+            closed.extend((partition, info) for info in self.writers[value].close())
+        return closed
+
+    def abort(self) -> None:
+        for writer in self.writers.values():
+            writer.abort()

@@ -253,32 +253,3 @@ def test_stripped_space_english_is_repaired_before_junk_sees_it(tmp_path):
     # its long letter runs are English, not blobs: nothing is cut as a binary fragment
     assert not [s for s in kept[0]["cut_spans"] if s["reason"] == "binary_fragment"]
     assert "stone bridge" in kept[0]["text"]
-
-
-def test_the_data_folder_is_the_kept_dataset_as_parquet_readers_open_it(sample_run):
-    import pyarrow.dataset as ds
-
-    out, _ = sample_run
-    manifest = json.loads((out / "manifest.json").read_text())
-    kept = _read_all(out, "shards")
-    # nothing but the kept shards in the folder: readers open it without a filter
-    assert sorted(p.name for p in (out / "data").iterdir()) == sorted(Path(s["path"]).name for s in manifest["shards"])
-    table = pq.read_table(out / "data")
-    assert sorted(table.column("id").to_pylist()) == sorted(r["id"] for r in kept)
-    assert ds.dataset(out / "data", format="parquet").count_rows() == manifest["documents"]["kept"]
-    metadata = pq.read_schema(out / manifest["shards"][0]["path"]).metadata
-    assert metadata[b"pipeline_version"].decode() == manifest["pipeline_version"] and metadata[b"schema_version"]
-
-
-def test_progress_lines_give_no_eta_before_a_tenth_of_the_input(monkeypatch):
-    from pipeline.runner import local
-
-    clock = [1000.0]
-    monkeypatch.setattr(local.time, "time", lambda: clock[0])
-    progress = local._Progress(total_bytes=1000, enabled=False)
-    clock[0] += 2
-    progress.update(50, 3)
-    assert "ETA after 10%" in progress.line()
-    clock[0] += 2
-    progress.update(150, 9)  # 20% in 4 s: 16 s to go
-    assert "ETA 16s" in progress.line() and "20%" in progress.line()
