@@ -29,19 +29,28 @@ def measure(corpus: Path, out: Path, workers: int) -> dict:
     estimates: list[tuple[float, float, float]] = []  # (time, share read, eta seconds)
     update = local._Progress.update
 
-    def recording(self, nbytes: int, docs: int) -> None:
-        update(self, nbytes, docs)
+    def recording(self, nbytes: int, docs: int, rel: str = "", seconds: float = 0.0) -> None:
+        update(self, nbytes, docs, rel, seconds)
         eta = self.eta_seconds()
         if eta is not None:
             estimates.append((time.time(), self.done / self.total, eta))
 
+    reading_done: list[float] = []
+    finish_reading = local._Progress.finish_reading
+
+    def recording_finish(self) -> None:
+        reading_done.append(time.time())
+        finish_reading(self)
+
     local._Progress.update = recording
+    local._Progress.finish_reading = recording_finish
     try:
         started = time.time()
         local.run([str(corpus)], out, Config(), workers=workers, progress=True)
         finished = time.time()
     finally:
         local._Progress.update = update
+        local._Progress.finish_reading = finish_reading
     factors = []
     for at, share, eta in estimates:
         true = finished - at
@@ -52,7 +61,10 @@ def measure(corpus: Path, out: Path, workers: int) -> dict:
             "worst_factor": round(worst[1], 2), "worst_at_share": round(worst[0], 2),
             "worst_eta_s": round(worst[2], 1), "worst_true_s": round(worst[3], 1),
             "median_factor": round(sorted(f[1] for f in factors)[len(factors) // 2], 2) if factors else 1.0,
-            "under_2x": round(sum(f[1] <= 2 for f in factors) / max(1, len(factors)), 3)}
+            "under_2x": round(sum(f[1] <= 2 for f in factors) / max(1, len(factors)), 3),
+            "read_seconds": round(reading_done[0] - started, 1) if reading_done else None,
+            # every tenth estimate: (share read, eta said, true remaining)
+            "trace": [(round(s, 2), round(e, 1), round(t, 1)) for s, _, e, t in factors[::10]]}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -35,16 +35,41 @@ class RunResult:
     changed: bool = True  # False: nothing had changed since the last publish, nothing was written
 
 
+def input_kind(rel: str) -> str:
+    """The kind of input a file is, for the cost model of the ETA: bytes of markup, of compressed data and of
+    plain text cost very different amounts of work."""
+    name = rel.lower()
+    packed = name.endswith((".gz", ".bz2", ".xz", ".zst"))
+    if packed:
+        name = name.rsplit(".", 1)[0]
+    suffix = name.rsplit(".", 1)[-1] if "." in name.rsplit("/", 1)[-1] else ""
+    kind = {"htm": "html", "html": "html", "xhtml": "html", "mht": "html", "warc": "warc", "wet": "warc",
+            "jsonl": "jsonl", "json": "jsonl", "ndjson": "jsonl", "pdf": "pdf", "parquet": "parquet"}.get(suffix, "text")
+    return kind + ("+packed" if packed else "")
+
+
 class _Progress:
     """A tqdm bar on a terminal; plain log lines every few seconds otherwise (Airflow logs, CI). Both show
-    documents/s, MB/s and the same ETA: the average rate since the start (the rate of the last few files
-    swings with their kind), given only once a tenth of the input is read (earlier ones were wrong by 7x)."""
+    documents/s, MB/s and the same ETA, given once a tenth of the input is read.
+
+    The ETA is a cost model learnt during the run, not the share of bytes read: a byte of plain text costs
+    several times what a byte of HTML markup does (language ID and line rules run over all of it), so a corpus
+    whose dumps sort before its pages gave an ETA 7x too long at 10% (bench/progress_bench.py). Each finished
+    file reports its seconds; the remaining bytes of each kind are priced at that kind's seconds per byte so
+    far (the slowest file of a kind left out: it carries the imports and model loading), divided by how many
+    workers were busy on average, plus the corpus-wide steps after reading at POST_READ of the reading time."""
 
     LOG_EVERY = 5.0  # seconds between plain progress lines
     ETA_FROM = 0.1  # share of the input read before an ETA is given
+    POST_READ = 0.15  # duplicates, template lines, writing and publishing, as a share of the reading time
 
-    def __init__(self, total_bytes: int, enabled: bool) -> None:
-        self.total = total_bytes
+    def __init__(self, files: list[tuple[str, int]], enabled: bool) -> None:
+        self.total = sum(size for _, size in files)
+        self.left: dict[str, int] = {}
+        for rel, size in files:
+            self.left[input_kind(rel)] = self.left.get(input_kind(rel), 0) + size
+        self.seen: dict[str, list[float]] = {}  # kind -> [bytes, seconds, slowest file's seconds, its bytes]
+        self.busy = 0.0  # worker-seconds spent on finished files
         self.done = 0
         self.docs = 0
         self.started = time.time()
@@ -57,14 +82,22 @@ class _Progress:
                 columns = os.get_terminal_size(sys.stderr.fileno()).columns or 100
             except OSError:
                 columns = 100
-            self.bar = tqdm(total=total_bytes, unit="B", unit_scale=True, unit_divisor=1000, desc="reading",
+            self.bar = tqdm(total=self.total, unit="B", unit_scale=True, unit_divisor=1000, desc="reading",
                             ncols=min(columns, 120), smoothing=0, mininterval=0.5, file=sys.stderr,
                             bar_format="{desc} {percentage:3.0f}%|{bar}| {n_fmt}B/{total_fmt}B, {rate_fmt}{postfix}")
         self.enabled = enabled
 
-    def update(self, nbytes: int, docs: int) -> None:
+    def update(self, nbytes: int, docs: int, rel: str = "", seconds: float = 0.0) -> None:
         self.done += nbytes
         self.docs += docs
+        kind = input_kind(rel)
+        self.left[kind] = max(0, self.left.get(kind, 0) - nbytes)
+        seen = self.seen.setdefault(kind, [0.0, 0.0, 0.0, 0.0])
+        seen[0] += nbytes
+        seen[1] += seconds
+        if seconds > seen[2]:
+            seen[2], seen[3] = seconds, nbytes
+        self.busy += seconds
         if self.bar is not None:
             elapsed = max(1e-6, time.time() - self.started)
             self.bar.set_postfix_str(f"{self.docs} docs, {self.docs / elapsed:.0f} docs/s, {self.eta()}",
@@ -74,12 +107,29 @@ class _Progress:
             self.last_log = time.time()
             log.info("%s", self.line())
 
+    def _seconds_per_byte(self, kind: str) -> float | None:
+        seen = self.seen.get(kind)
+        if not seen or seen[0] <= 0:
+            return None
+        nbytes, seconds, slowest, slowest_bytes = seen
+        if nbytes - slowest_bytes > 0.2 * nbytes:  # enough left without the slowest file
+            return (seconds - slowest) / (nbytes - slowest_bytes)
+        return seconds / nbytes
+
     def eta_seconds(self) -> float | None:
         share = self.done / self.total if self.total else 1.0
         if share < self.ETA_FROM:
             return None
-        elapsed = time.time() - self.started
-        return elapsed / share - elapsed
+        elapsed = max(1e-6, time.time() - self.started)
+        known = [r for r in (self._seconds_per_byte(k) for k in self.seen) if r is not None]
+        if not known or self.busy <= 0:  # no timings reported: the average byte rate since the start
+            reading_left = elapsed / share - elapsed
+        else:
+            fallback = sum(known) / len(known)  # a kind not seen yet
+            work_left = sum(left * (self._seconds_per_byte(k) or fallback) for k, left in self.left.items())
+            parallel = max(1.0, self.busy / elapsed)  # workers busy on average so far
+            reading_left = work_left / parallel
+        return reading_left + self.POST_READ * (elapsed + reading_left)
 
     def eta(self) -> str:
         seconds = self.eta_seconds()
@@ -107,8 +157,8 @@ class _Progress:
                      "writing", self.docs, time.time() - self.started)
 
 
-def _queue_progress(queue, nbytes: int, docs: int) -> None:
-    queue.put((nbytes, docs))
+def _queue_progress(queue, nbytes: int, docs: int, rel: str, seconds: float) -> None:
+    queue.put((nbytes, docs, rel, seconds))
 
 
 def run(
@@ -147,7 +197,7 @@ def run(
         stats_path = Path(plan.output) / STATS
         stats = read_json(stats_path) if stats_path.exists() else {}
         return RunResult(plan.output, manifest, stats, time.time() - started, summary, changed=False)
-    bar = _Progress(sum(f["size"] for f in plan.files), progress)
+    bar = _Progress([(f["rel"], f["size"]) for f in plan.files], progress)
     try:
         if workers <= 1:
             for spec in plan.shards:

@@ -117,7 +117,7 @@ def _signature_rows(docs: list[tuple[Document, str]], config: Config) -> list[di
     return rows
 
 
-def map_shard(plan: RunPlan, index: int, progress: Callable[[int, int], None] | None = None) -> dict:
+def map_shard(plan: RunPlan, index: int, progress: Callable[[int, int, str, float], None] | None = None) -> dict:
     """Step 2 for one shard: all per-document stages plus dedup signatures. Idempotent."""
     spec = plan.shards[index]
     done = plan.path(f"map-{spec.key}.json")
@@ -142,6 +142,7 @@ def map_shard(plan: RunPlan, index: int, progress: Callable[[int, int], None] | 
         for file_index, records, size in units:
             entry = plan.input_file(file_index)
             file_docs = 0
+            unit_started = time.perf_counter()
             for raw_doc in read_file(entry, config, tuple(records) if records else None):
                 for doc in run_stages(raw_doc, config, stats):
                     file_docs += 1
@@ -153,8 +154,9 @@ def map_shard(plan: RunPlan, index: int, progress: Callable[[int, int], None] | 
                         if len(pending) >= 1000:
                             flush_signatures()
             documents += file_docs
-            if progress is not None:
-                progress(entry.size if size is None else size, file_docs)
+            if progress is not None:  # (input bytes, documents, file, seconds): the ETA learns each kind's cost
+                progress(entry.size if size is None else size, file_docs, entry.rel,
+                         time.perf_counter() - unit_started)
         flush_signatures()
         crash_point(f"map-before-close:{index}")
         result = {

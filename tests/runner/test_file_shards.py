@@ -85,7 +85,7 @@ def test_progress_counts_each_part_of_a_file_once(tmp_path):
     assert any(len(spec.files) > 1 for spec in plan.shards)  # the last part and the small file share a shard
     reported = []
     for spec in plan.shards:
-        map_shard(plan, spec.index, lambda nbytes, docs: reported.append(nbytes))
+        map_shard(plan, spec.index, lambda nbytes, docs, rel, seconds: reported.append(nbytes))
     total = sum(f["size"] for f in plan.files)
     parts = sum(1 for spec in plan.shards for r in spec.records if r)
     assert parts >= 3 and total - parts <= sum(reported) <= total  # parts' shares, rounded down

@@ -22,16 +22,43 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 def test_progress_lines_give_no_eta_before_a_tenth_of_the_input(monkeypatch):
     clock = [1000.0]
     monkeypatch.setattr(local.time, "time", lambda: clock[0])
-    progress = local._Progress(total_bytes=1000, enabled=False)
+    progress = local._Progress([("a.txt", 1000)], enabled=False)
     clock[0] += 2
     progress.update(50, 3)
     assert "ETA after 10%" in progress.line()
     clock[0] += 2
-    progress.update(150, 9)  # 20% in 4 s: 16 s to go
-    assert "ETA 16s" in progress.line() and "20%" in progress.line()
+    progress.update(150, 9)  # no timings reported: 20% in 4 s, 16 s to read, + 15% of 20 s after reading
+    assert "ETA 19s" in progress.line() and "20%" in progress.line()
     clock[0] += 596
-    progress.update(100, 1)  # 30% in 600 s: 1400 s to go, said in minutes
-    assert "ETA 23 min" in progress.line()
+    progress.update(100, 1)  # 30% in 600 s: 1400 s to read, + 300 s after it, said in minutes
+    assert "ETA 28 min" in progress.line()
+
+
+def test_eta_prices_each_kind_of_input_at_its_own_cost(monkeypatch):
+    """Text dumps sorted before HTML pages: a byte of text costs ten of HTML. Once HTML has been timed the
+    ETA stops pricing the pages' bytes as text."""
+    clock = [0.0]
+    monkeypatch.setattr(local.time, "time", lambda: clock[0])
+    progress = local._Progress([("a.txt", 50), ("b.txt", 50), ("c.html", 450), ("d.html", 450)], enabled=False)
+    clock[0] = 5
+    progress.update(50, 1, "a.txt", 5.0)
+    clock[0] = 10
+    progress.update(50, 1, "b.txt", 5.0)  # 0.1 s per byte of text; HTML not seen: priced like text
+    assert progress.eta_seconds() == 90 + 0.15 * (10 + 90)
+    clock[0] = 14.5
+    progress.update(450, 1, "c.html", 4.5)  # 0.01 s per byte of HTML
+    assert abs(progress.eta_seconds() - (4.5 + 0.15 * (14.5 + 4.5))) < 1e-9
+    assert local.input_kind("crawl/CC-1.warc.gz") == "warc+packed" and local.input_kind("a/b") == "text"
+
+
+def test_eta_counts_the_workers_that_were_busy(monkeypatch):
+    clock = [0.0]
+    monkeypatch.setattr(local.time, "time", lambda: clock[0])
+    progress = local._Progress([(f"{i}.txt", 100) for i in range(10)], enabled=False)
+    clock[0] = 10
+    progress.update(100, 1, "0.txt", 10.0)
+    progress.update(100, 1, "1.txt", 10.0)  # two files of 10 s each in 10 s: two workers
+    assert progress.eta_seconds() == 800 * 0.1 / 2 + 0.15 * (10 + 40)
 
 
 def _run_on_a_terminal(args: list[str], columns: int = 110) -> tuple[int, str, str]:
