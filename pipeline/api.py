@@ -9,6 +9,7 @@ from .stages.decode import decode, decode_bytes, normalise_newlines
 from .stages.extract import html_extract_stage
 from .stages.junk import junk_stage
 from .stages.language import detect_language
+from .stages.prose import not_prose_stage
 from .stages.repair import repair_stage
 
 __all__ = ["clean_html", "clean_text", "decode", "detect_language"]
@@ -25,10 +26,11 @@ def clean_html(html: bytes | str, url: str | None = None) -> str:
 
 
 def clean_text(text: str) -> str:
-    """Public one-call API: the text-dump path (repair, line rules, binary/spam cuts) for one text."""
+    """Public one-call API: the text-dump path (repair, code/data check, line rules, binary/spam cuts) for one
+    text; "" when the text is rejected (code or data, nothing but junk)."""
     config = Config()
     doc = Document(id="", source="", text=text, content_type="text")
-    for stage in (repair_stage, junk_stage, text_boilerplate_stage):
+    for stage in (repair_stage, not_prose_stage, junk_stage, text_boilerplate_stage):
         stage(doc, config)
         if doc.rejected:
             return ""

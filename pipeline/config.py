@@ -85,6 +85,9 @@ class JunkConfig:
     for consumers, not compared here."""
     binary_fragment_doc_threshold: float = 0.5
     """Reject `binary_fragment` when at least this share of the text was binary junk."""
+    keep_code: bool = False
+    """Keep code and data documents (source files, JSON, CSV, logs, configuration, headers) instead of rejecting
+    them as `not_prose` (for corpora meant to hold code)."""
     max_symbol_ratio: float = 0.30
     """Reject `low_quality` past this share of symbol characters (#, @, {, |, ...)."""
     max_duplicate_line_ratio: float = 0.50

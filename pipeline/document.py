@@ -37,6 +37,7 @@ class Reason(str, Enum):
     LANGUAGE = "language"  # not one of the configured languages
     NO_WORD_BOUNDARIES = "no_word_boundaries"  # space-less Latin text we could not re-segment
     BINARY_FRAGMENT = "binary_fragment"  # PDF object streams, U+FFFD runs, base64/hex blobs
+    NOT_PROSE = "not_prose"  # source code, JSON, CSV/TSV, logs, YAML/TOML/INI, mail/HTTP headers, minified JS/CSS
     SPAM = "spam"  # SEO keyword stuffing, adult/gambling/pharma blocks, spam titles
     LOW_QUALITY = "low_quality"  # Gopher/C4-style quality thresholds
     EXACT_DUPLICATE = "exact_duplicate"  # same normalised text as a kept document

@@ -5,7 +5,9 @@ Language is identified after boilerplate and junk removal (not before, as a naiv
 menus, keyword lists and PDF bytes skew a detector, and HTML markup must be gone first. Junk runs before
 the text line rules so that a PDF `xref` table or a `|`-separated keyword list is cut as what it is
 (`binary_fragment`, `spam`) and not as a menu; spaces are restored before junk, whose binary-fragment rule
-would otherwise take the long letter runs of English with its spaces stripped for blobs.
+would otherwise take the long letter runs of English with its spaces stripped for blobs. Code and data are
+told from prose (`prose`) on the whole decoded text, before a dump is split into pages and before any line rule
+chops a source file into something that looks like text.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from .extract import html_extract_stage
 from .junk import junk_stage
 from .language import language_stage
 from .length import min_length_stage
+from .prose import not_prose_stage
 from .quality import quality_stage
 from .repair import repair_stage
 from .spaces import spaces_stage
@@ -34,6 +37,7 @@ class Stage(NamedTuple):
 STAGES: tuple[Stage, ...] = (
     Stage("decode", decode_stage),
     Stage("repair", repair_stage),
+    Stage("prose", not_prose_stage),
     Stage("split", split_stage, expands=True),
     Stage("extract", html_extract_stage),
     Stage("spaces", spaces_stage),
