@@ -11,7 +11,8 @@ The labelled set is assembled here from what is on this machine, nothing copied 
   TSV (a CSV re-delimited), JSON Lines (a JSON file's members one per line), minified JavaScript (a script with
   its line breaks and indentation removed), mail and HTTP header blocks (built from header names and values);
 - prose: the gold main texts of the HTML extraction sets (English and Chinese), Lingua's test sentences as
-  paragraphs (many languages), the raw dumps in ../shared/seeds, the sample data, and Markdown/reST
+  paragraphs (many languages), the raw dumps in ../shared/seeds, the extraction sets' pages flattened to text
+  dumps (three pages a file, menus and all, as bench/text_dump_bench.py makes them), the sample data, and Markdown/reST
   documentation of the installed packages (prose with code samples inside: reported on its own line).
 Targets (issue 21): at least 95% of code/data rejected, at most 0.5% of prose rejected.
 """
@@ -151,6 +152,15 @@ def prose() -> list[tuple[str, str, str]]:
     if seeds.is_dir():
         for path in sorted(p for p in seeds.iterdir() if p.is_file()):
             items.append((f"seed:{path.name}", "seed_dump", _read(path)))
+    dumps = ROOT / "bench" / "_work" / "not_prose_dumps"  # pages flattened to text as crawlers do (menus and all)
+    import shutil
+
+    from bench.text_dump_bench import build_dumps
+
+    shutil.rmtree(dumps, ignore_errors=True)
+    dumps.mkdir(parents=True)
+    for name, dump in sorted(build_dumps(dumps).items()):
+        items.append((f"dump:{name}", "page_dump", dump["text"]))
     for path in sorted((ROOT / "data" / "raw").glob("*.txt")):
         items.append((f"sample:{path.name}", "sample", _read(path)))
     docs = [p for pattern in ("*.md", "*.rst") for p in SITE.rglob(pattern)]

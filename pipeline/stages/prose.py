@@ -152,11 +152,11 @@ def _delimited_table(lines: list[str]) -> str | None:
 
 
 def _minified(text: str) -> bool:
-    longest = max(text.splitlines() or [""], key=len)
-    if len(longest) < 500:
-        return False
-    spaces = longest.count(" ") / len(longest)
-    return _symbol_share(longest) >= 0.12 and spaces < 0.12
+    """Most of the text is in long lines dense in symbols with few spaces (minified JavaScript or CSS); one such
+    line in a page of prose (a long link of markup) is not enough."""
+    minified = sum(len(line) for line in text.splitlines() if len(line) >= 500 and _symbol_share(line) >= 0.12
+                   and line.count(" ") < 0.12 * len(line))
+    return minified >= 0.6 * len(text.strip())
 
 
 def _technical(line: str) -> bool:
@@ -235,7 +235,7 @@ def prose_verdict(text: str) -> ProseVerdict:
     shares = prose / total, code / total, data / total
     whole = ("json" if _json_document(text) else _delimited_table(nonblank) or
              ("minified" if _minified(text) else None))
-    if whole and shares[0] < 0.5:
+    if whole and shares[0] < 0.35:
         return ProseVerdict(whole, *shares, detail=f"the whole text parses as {whole}")
     # the evidence is weighed over what is neither comment nor skipped; a file of comments is configuration
     weighed = max(1, total - comments - skipped)
