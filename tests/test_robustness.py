@@ -120,7 +120,8 @@ def test_each_hostile_input_gets_its_reason(hostile_run):
     assert rejected["oneline.txt"]["reason"] in ("too_large", "huge_line")
     assert rejected["random.txt"]["reason"] in ("binary", "undecodable")
     # bytes a legacy code page accepts decode to gibberish that the later stages turn away
-    assert rejected["garbled.txt"]["reason"] in ("undecodable", "binary", "language", "low_quality", "too_short")
+    assert rejected["garbled.txt"]["reason"] in ("undecodable", "binary", "not_prose", "language", "low_quality",
+                                                 "too_short")
     assert rejected["empty.txt"]["reason"] == "empty" and rejected["blank.txt"]["reason"] == "empty"
     assert rejected["dangling.txt"]["reason"] == "read_error"
     assert rejected["pipe.txt"]["reason"] == "unsupported"

@@ -382,20 +382,45 @@ def line_quality(line: str) -> str:
     return NEUTRAL
 
 
+WRAP_CONTINUES = re.compile(r"^[a-z]")  # a hard-wrapped sentence goes on in lower case on the next line
+WRAP_ENDS = re.compile(r"[.!?:;。！？：；]\s*$")
+
+
+def _wrapped_units(text: str, verdicts: list[LineVerdict]) -> list[int]:
+    """For each line, the index of the first line of its unit: the lines of one hard-wrapped paragraph (a line
+    that does not end a sentence, followed by one that goes on in lower case) form one unit, judged as a whole.
+    A dump of blocks (one per line) has few such lines; a text file wrapped at 72 columns has many, and judged
+    line by line its sentences came out as short neutral lines and were cut as `off_content`."""
+    unit = list(range(len(verdicts)))
+    for i in range(1, len(verdicts)):
+        previous = text[verdicts[i - 1].start : verdicts[i - 1].end].strip()
+        line = text[verdicts[i].start : verdicts[i].end].strip()
+        if (previous and line and verdicts[i - 1].reason is None and verdicts[i].reason is None
+                and not WRAP_ENDS.search(previous) and WRAP_CONTINUES.match(line)):
+            unit[i] = unit[i - 1]
+    return unit
+
+
 def context_verdicts(text: str, verdicts: list[LineVerdict], max_gap: int = 2) -> None:
     """Mark short and neutral lines that sit away from prose as `off_content`, in place (jusText's
     context-sensitive pass, on lines): a line between prose lines is kept; a neutral line within `max_gap`
     lines of prose is kept; a short line is kept only right before prose (a heading) or between prose lines.
+    The lines of a hard-wrapped paragraph are classed together (`_wrapped_units`).
     Does nothing to a document without any prose line (a list page is not for us to judge here)."""
+    units = _wrapped_units(text, verdicts)
+    joined: dict[int, list[str]] = {}
+    for i, v in enumerate(verdicts):
+        joined.setdefault(units[i], []).append(text[v.start : v.end].strip())
+    unit_quality = {u: line_quality(" ".join(lines)) for u, lines in joined.items()}
     kinds: list[str | None] = []
-    for v in verdicts:
+    for i, v in enumerate(verdicts):
         line = text[v.start : v.end]
         if not line.strip():
             kinds.append(None)
         elif v.reason is not None:
             kinds.append(BAD)
         else:
-            kinds.append(line_quality(line))
+            kinds.append(unit_quality[units[i]])
     good_rows = [i for i, k in enumerate(kinds) if k == GOOD]
     if not good_rows:
         return
