@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import fsspec
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
@@ -231,7 +233,8 @@ def parse_languages(value: str | list[str]) -> list[str]:
 def load_config(path: str | Path | None = None, overrides: dict[str, Any] | None = None) -> Config:
     data: dict[str, Any] = {}
     if path is not None:
-        with open(path, "rb") as fh:
+        # a local path or any fsspec URL (s3://bucket/pipeline.toml); credentials from the store's own chain
+        with fsspec.open(str(path), "rb") as fh:
             try:
                 data = tomllib.load(fh)
             except tomllib.TOMLDecodeError as exc:

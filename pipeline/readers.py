@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import storage
 from .config import Config
 from .document import Document, Reason, document_id
 from .text import HEAD_BYTES, looks_like_html
@@ -221,7 +222,16 @@ def discover(
     input matches nothing, since that is a mistake in the command, not bad data. Nothing inside an
     `exclude` folder is an input (the output folder: its manifest, report and shards are not documents).
     """
-    excluded_dirs = [os.path.realpath(e) for e in exclude]
+    inputs = storage.expand_path_lists([str(i) for i in inputs])
+    remote = [i for i in inputs if storage.is_remote(i)]
+    if remote:
+        if len(remote) != len(inputs):
+            raise ValueError("inputs must all be local or all on one store, not both")
+        root, listed = storage.discover_remote(remote, [str(e) for e in exclude])
+        return root, [InputFile(url, rel, size, storage.sha256_of(url) if with_hash else "")
+                      for url, rel, size in listed]
+    inputs = [storage.local_path(i) for i in inputs]
+    excluded_dirs = [os.path.realpath(e) for e in exclude if not storage.is_remote(e)]
     excluded = frozenset(i for i in map(_identity, excluded_dirs) if i is not None)
     found: list[tuple[str, str]] = []  # (path, root)
     for item in inputs:
@@ -351,7 +361,7 @@ COMPRESSED_SUFFIXES = (".gz", ".bz2", ".xz")
 
 def _open_layers(path: str, cap: int) -> tuple[io.BufferedReader, list[str]]:
     """Open `path`, peeling off gzip/bzip2/xz layers (nested ones too), capped in decompressed size."""
-    raw = open(path, "rb")  # noqa: SIM115 - returned to the caller, who closes it
+    raw = storage.open_input(path)  # a stored object is read in blocks, not downloaded first
     stream: io.BufferedReader = io.BufferedReader(raw, buffer_size=1 << 16)
     layers: list[str] = []
     for _ in range(3):
@@ -442,18 +452,21 @@ def count_records(entry: InputFile, config: Config) -> int:
 
 def _read_file(entry: InputFile, config: Config) -> Iterator[Document]:
     cfg = config.input
-    if os.path.isdir(entry.path):
+    if storage.is_remote(entry.path):
+        pass  # an object: no directories, FIFOs or devices on a store
+    elif os.path.isdir(entry.path):
         yield _rejected(entry.rel, Reason.READ_ERROR, "directory could not be listed (permission denied?)")
         return
-    try:
-        mode = os.stat(entry.path).st_mode
-    except OSError as exc:
-        yield _rejected(entry.rel, Reason.READ_ERROR, f"{type(exc).__name__}: {exc.strerror or exc}")
-        return
-    if not stat.S_ISREG(mode):
-        # a FIFO would block the run forever on open(); sockets and devices are not documents either
-        yield _rejected(entry.rel, Reason.UNSUPPORTED, "not a regular file (FIFO, socket or device)")
-        return
+    if not storage.is_remote(entry.path):
+        try:
+            mode = os.stat(entry.path).st_mode
+        except OSError as exc:
+            yield _rejected(entry.rel, Reason.READ_ERROR, f"{type(exc).__name__}: {exc.strerror or exc}")
+            return
+        if not stat.S_ISREG(mode):
+            # a FIFO would block the run forever on open(); sockets and devices are not documents either
+            yield _rejected(entry.rel, Reason.UNSUPPORTED, "not a regular file (FIFO, socket or device)")
+            return
     count = 0
     try:
         stream, layers = _open_layers(entry.path, cfg.max_decompressed_bytes)

@@ -11,13 +11,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import storage
 from ..config import Config
 from ..corpus import (
     DEFAULT_MAX_SHRINK,
 )
 from ..writer import read_json
 from .dedup_steps import dedup_partition, dedup_union
-from .faults import STATS
+from .faults import STATS, crash_point
 from .mapping import map_shard
 from .plan import RunPlan, plan_run
 from .publish import publish
@@ -157,6 +158,17 @@ class _Progress:
                      "writing", self.docs, time.time() - self.started)
 
 
+def _publish_to_store(mirror: Path, url: str) -> None:
+    """The published mirror to the store: new files, then the manifest (the commit), then what it no longer
+    lists. A crash before the commit leaves the store's previous corpus whole; the next run finishes the job."""
+    sent = storage.upload_new(mirror, url)
+    crash_point("store-commit")
+    storage.commit(mirror, url)
+    removed = storage.remove_unlisted(mirror, url)
+    log.info("published to %s: %d files uploaded, manifest written, %d files removed", storage.redact(url),
+             sent + 1, removed)
+
+
 def _queue_progress(queue, nbytes: int, docs: int, rel: str, seconds: float) -> None:
     queue.put((nbytes, docs, rel, seconds))
 
@@ -182,8 +194,16 @@ def run(
     `max_shrink` relax."""
     started = time.time()
     config = config or Config()
+    published_at = None
+    if storage.is_remote(str(output)):
+        # a corpus on an object store: run in its local mirror, publish to the store at the end (storage.py)
+        published_at = str(output)
+        output = storage.staging_dir(published_at)
+        output.mkdir(parents=True, exist_ok=True)
+        storage.pull(published_at, output)
     plan = plan_run(inputs, output, config, incremental=incremental, mode=mode, force=force,
-                    allow_empty=allow_empty, max_shrink=max_shrink)
+                    allow_empty=allow_empty, max_shrink=max_shrink, published_at=published_at)
+    shown = published_at and storage.redact(published_at)
     summary = plan.input_counts
     log.info(
         "%s run, output %s: %d inputs added, %d changed, %d removed, %d unchanged; %d files to process in %d shards",
@@ -194,9 +214,11 @@ def run(
         log.info("nothing changed since the last publish (run %s): the published corpus stays as it is",
                  plan.previous_manifest.get("run_key", "") if plan.previous_manifest else "")
         manifest = publish(plan, keep_work=keep_work)
+        if published_at:
+            _publish_to_store(Path(plan.output), published_at)
         stats_path = Path(plan.output) / STATS
         stats = read_json(stats_path) if stats_path.exists() else {}
-        return RunResult(plan.output, manifest, stats, time.time() - started, summary, changed=False)
+        return RunResult(shown or plan.output, manifest, stats, time.time() - started, summary, changed=False)
     bar = _Progress([(f["rel"], f["size"]) for f in plan.files], progress)
     try:
         if workers <= 1:
@@ -213,8 +235,10 @@ def run(
     finally:
         bar.close()
     manifest = publish(plan, keep_work=keep_work)
+    if published_at:
+        _publish_to_store(Path(plan.output), published_at)
     stats = read_json(Path(plan.output) / STATS)
-    return RunResult(plan.output, manifest, stats, time.time() - started, summary)
+    return RunResult(shown or plan.output, manifest, stats, time.time() - started, summary)
 
 
 def _run_pool(plan: RunPlan, workers: int, bar: _Progress) -> None:

@@ -98,7 +98,7 @@ def load_plan(path: str | Path) -> RunPlan:
 
 def plan_run(inputs: Iterable[str], output: str | Path, config: Config, incremental: bool = False,
              mode: str | None = None, force: bool = False, allow_empty: bool = False,
-             max_shrink: float = DEFAULT_MAX_SHRINK) -> RunPlan:
+             max_shrink: float = DEFAULT_MAX_SHRINK, published_at: str | None = None) -> RunPlan:
     """Find and hash the input files, compare them with the published corpus, group the files to process
     into shards, and write the plan. Raises RunRefused where the run would wipe or replace published data
     (see `corpus.check_guards`), OutputError when the output folder cannot be used."""
@@ -109,7 +109,9 @@ def plan_run(inputs: Iterable[str], output: str | Path, config: Config, incremen
     output = Path(output).resolve()
     check_output_dir(output)
     cfg = config.input
-    root, files = discover(inputs, follow_symlinks=cfg.follow_symlinks, exclude=[str(output)])
+    # `published_at`: the store URL this (staging) output is published to: never read as input either
+    excluded = [str(output)] + ([published_at] if published_at else [])
+    root, files = discover(inputs, follow_symlinks=cfg.follow_symlinks, exclude=excluded)
     previous = read_manifest(output)
     fingerprint = config.fingerprint()
     problem = why_not_reusable(previous, fingerprint, __version__, output) if previous else "no published corpus"
