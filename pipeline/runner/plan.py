@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from .. import __version__
+from .. import __version__, storage
 from ..config import Config, ConfigError, config_from_dict
 from ..corpus import (
     DEFAULT_MAX_SHRINK,
@@ -106,6 +106,10 @@ def plan_run(inputs: Iterable[str], output: str | Path, config: Config, incremen
     if mode not in MODES:
         raise ConfigError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
     inputs = list(inputs)
+    if storage.is_remote(str(output)):  # run() gives a local mirror; the DAG's work files need a shared disk
+        raise ConfigError(f"the output {storage.redact(str(output))} is on an object store: the command line and "
+                          "pipeline.runner.run publish there through a local mirror; the Airflow DAG needs an "
+                          "output on its shared volume for now")
     output = Path(output).resolve()
     check_output_dir(output)
     cfg = config.input

@@ -222,6 +222,11 @@ def is_image_credit(line: str) -> bool:
     )
 
 
+# a line of nothing but two or more short bracketed labels: a row of page buttons ("【打印】【关闭】", "[Print]
+# [Email] [Share]"), whatever the words; a bracketed tag before a headline has text after it and stays
+BRACKETED_LABELS = re.compile(r"^(?:\s*[【\[]\s*[^\]】\s][^\]】]{0,11}\s*[】\]]\s*[|·/]?){2,}$")
+
+
 @lru_cache(maxsize=65536)  # menus and footers repeat across a site's pages: classify each line once
 def classify_line(line: str) -> Reason | None:
     """The boilerplate reason for one line on its own, or None when the line may be content."""
@@ -238,7 +243,8 @@ def classify_line(line: str) -> Reason | None:
         outside = MARKUP_TOKEN.sub("", stripped).strip(" \t§·|-")
         if not outside or (stripped.endswith(">") and len(outside) <= 0.4 * len(stripped)):
             return Reason.MARKUP
-    if lowered in BUTTONS or lowered.strip("[]【】()（）") in BUTTONS or is_share_line(stripped):
+    if (lowered in BUTTONS or lowered.strip("[]【】()（）") in BUTTONS or is_share_line(stripped)
+            or BRACKETED_LABELS.match(stripped)):
         return Reason.BUTTON
     words = len(WORD.findall(stripped))
     cjk = is_cjk_line(stripped)

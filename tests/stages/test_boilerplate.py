@@ -346,3 +346,9 @@ def test_share_bars_are_buttons_in_dumps_and_in_extracted_html():
 
     text = f"{PROSE}Share on Facebook\nFacebook reported higher profits on Monday.\n{PROSE}"
     assert [text[v.start:v.end] for v in extracted_text_verdicts(text)] == ["Share on Facebook"]
+
+
+def test_a_row_of_bracketed_labels_is_buttons_and_a_bracketed_tag_before_a_headline_is_not():
+    assert classify_line("【打印】【纠错】") == Reason.BUTTON
+    assert classify_line("[Print] [Email] [Share]") == Reason.BUTTON
+    assert classify_line("【独家】市政府公布新的公交线路规划，明年春季开通") is None
