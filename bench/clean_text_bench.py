@@ -31,15 +31,12 @@ from bench.common import (  # noqa: E402
     load_scrapinghub,
     load_zh,
     machine,
+    tune_or_check,
     write_result,
 )
 
 # rejections that are right on clean text: not one of the kept languages, the same article twice in the sets
 LEGIT_REJECTIONS = {"language", "exact_duplicate", "near_duplicate"}
-
-
-def _half(key: str) -> str:
-    return "check" if hashlib.sha1(key.encode()).digest()[0] % 2 else "tune"
 
 
 def clean_documents_survive() -> dict:
@@ -83,7 +80,7 @@ def clean_documents_survive() -> dict:
             rejected.setdefault(row["source"].split("#")[0], row["reason"])
     halves: dict[str, dict] = {}
     for name, original in sorted(originals.items()):
-        half = halves.setdefault(_half(name), {"documents": 0, "lose_over_10": 0, "chars": 0, "chars_lost": 0,
+        half = halves.setdefault(tune_or_check(name), {"documents": 0, "lose_over_10": 0, "chars": 0, "chars_lost": 0,
                                                "cut_chars": {}, "rejected": {}, "legit_rejected": 0,
                                                "examples": []})
         reason = rejected.get(name)

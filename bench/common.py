@@ -7,6 +7,7 @@ nothing (and the benchmark says it skipped) when the folder is absent.
 from __future__ import annotations
 
 import gzip
+import hashlib
 import html as html_lib
 import json
 import os
@@ -233,3 +234,9 @@ def write_result(name: str, data: dict, markdown: str) -> None:
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / f"{name}.json").write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
     (RESULTS / f"{name}.md").write_text(markdown.rstrip() + "\n")
+
+
+def tune_or_check(key: str) -> str:
+    """The half of a benchmark set an item belongs to, fixed by a hash of its id: rules are chosen on "tune",
+    and a change is kept only when "check" agrees."""
+    return "check" if hashlib.sha1(key.encode()).digest()[0] % 2 else "tune"

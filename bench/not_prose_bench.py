@@ -42,6 +42,7 @@ from bench.common import (  # noqa: E402
     load_trafilatura_eval,
     load_zh,
     machine,
+    tune_or_check,
     versions,
     write_result,
 )
@@ -51,10 +52,6 @@ from pipeline.stages.prose import prose_verdict  # noqa: E402
 SITE = Path(sysconfig.get_paths()["purelib"])
 PER_KIND = 60
 MIN_BYTES, MAX_BYTES = 300, 300_000
-
-
-def half(item_id: str) -> str:
-    return "check" if hashlib.sha1(item_id.encode()).digest()[0] % 2 else "tune"
 
 
 def _sample(paths: list[Path], n: int) -> list[Path]:
@@ -194,7 +191,7 @@ def evaluate(show_errors: str | None = None) -> dict:
     labelled = [(i, k, t, True) for i, k, t in code_and_data()] + [(i, k, t, False) for i, k, t in prose()]
     started = time.perf_counter()
     for item_id, kind, text, is_code in labelled:
-        part = half(item_id)
+        part = tune_or_check(item_id)
         verdict = prose_verdict(text)
         rejected = verdict.kind is not None
         group = "code_data" if is_code else ("prose_docs_with_code" if kind == "docs_with_code" else "prose")

@@ -31,6 +31,7 @@ from bench.common import (  # noqa: E402
     load_zh,
     machine,
     precision_recall,
+    tune_or_check,
     write_result,
 )
 
@@ -81,12 +82,6 @@ def build_dumps(folder: Path) -> dict[str, dict]:
             dumps[name] = {"language": language, "gold": "\n".join(p.gold for p in group), "text": text}
             (folder / name).write_text(text, encoding="utf-8")
     return dumps
-
-
-def dump_half(name: str) -> str:
-    import hashlib
-
-    return "check" if hashlib.sha1(name.encode()).digest()[0] % 2 else "tune"
 
 
 def score(pairs: list[tuple[str, str]]) -> dict:
@@ -145,7 +140,7 @@ def main(argv: list[str] | None = None) -> int:
             1 for _ in names) * PAGES_PER_DUMP} | {k: score(list(zip(v, gold, strict=True))) for k, v in runs.items()}
         # tune and check halves (by a hash of the dump's name): rules are chosen on tune; check must agree
         for half in ("tune", "check"):
-            positions = [i for i, n in enumerate(names) if dump_half(n) == half]
+            positions = [i for i, n in enumerate(names) if tune_or_check(n) == half]
             results["languages"][language][half] = {
                 k: score([(v[i], gold[i]) for i in positions]) for k, v in runs.items()} | {"dumps": len(positions)}
         for k in runs:

@@ -20,7 +20,6 @@ import hashlib
 import logging
 import os
 import posixpath
-import shutil
 from pathlib import Path
 from typing import IO
 from urllib.parse import urlsplit, urlunsplit
@@ -63,9 +62,6 @@ def filesystem(url: str):
     fs, path = fsspec.core.url_to_fs(url)
     return fs, path
 
-
-def join(url: str, *parts: str) -> str:
-    return posixpath.join(url.rstrip("/"), *parts)
 
 
 def open_input(path: str) -> IO[bytes]:
@@ -252,6 +248,3 @@ def remove_unlisted(folder: Path, url: str) -> int:
     fs.invalidate_cache()
     return len(stale)
 
-
-def remove_local_mirror(folder: Path) -> None:
-    shutil.rmtree(folder, ignore_errors=True)

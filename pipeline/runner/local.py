@@ -68,7 +68,8 @@ class _Progress:
         self.total = sum(size for _, size in files)
         self.left: dict[str, int] = {}
         for rel, size in files:
-            self.left[input_kind(rel)] = self.left.get(input_kind(rel), 0) + size
+            kind = input_kind(rel)
+            self.left[kind] = self.left.get(kind, 0) + size
         self.seen: dict[str, list[float]] = {}  # kind -> [bytes, seconds, slowest file's seconds, its bytes]
         self.busy = 0.0  # worker-seconds spent on finished files
         self.done = 0
