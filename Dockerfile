@@ -8,5 +8,5 @@ USER airflow
 
 COPY --chown=airflow:root pyproject.toml requirements.lock README.md /opt/corpus-pipeline/
 COPY --chown=airflow:root pipeline /opt/corpus-pipeline/pipeline
-# constraints from our lock; Airflow itself is already in the image at the same version
-RUN pip install --no-cache-dir -c /opt/corpus-pipeline/requirements.lock -e "/opt/corpus-pipeline[airflow]"
+# constraints from our lock; Airflow itself is already in the image at the same version; s3fs for s3:// params
+RUN pip install --no-cache-dir -c /opt/corpus-pipeline/requirements.lock -e "/opt/corpus-pipeline[airflow,s3]"

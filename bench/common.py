@@ -240,3 +240,34 @@ def tune_or_check(key: str) -> str:
     """The half of a benchmark set an item belongs to, fixed by a hash of its id: rules are chosen on "tune",
     and a change is kept only when "check" agrees."""
     return "check" if hashlib.sha1(key.encode()).digest()[0] % 2 else "tune"
+
+
+# ----------------------------------------------------------------------------------------------------------
+# a real S3 API on localhost (moto's server mode): the storage benchmark, tests/test_storage.py and
+# scripts/airflow_distributed_check.py
+
+
+def start_local_s3(access_key: str = "testing", secret_key: str = "testing"):
+    """moto's S3 server on a free port of 127.0.0.1, in a thread of this process. Returns (server, env): `env`
+    points S3 clients at it (botocore reads AWS_ENDPOINT_URL). Raises RuntimeError saying why it cannot start
+    (moto[server] or s3fs missing, or the server failing)."""
+    import logging
+    import socket
+
+    try:
+        import s3fs  # noqa: F401 - what the pipeline opens s3:// with
+        from moto.server import ThreadedMotoServer
+    except ImportError as exc:
+        raise RuntimeError(f"moto[server] and s3fs are needed ({exc}); pip install -e '.[test]'") from exc
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    try:
+        server.start()
+    except Exception as exc:  # noqa: BLE001 - any failure to start is reported the same way
+        raise RuntimeError(f"the local S3 endpoint (moto) could not start: {exc}") from exc
+    env = {"AWS_ACCESS_KEY_ID": access_key, "AWS_SECRET_ACCESS_KEY": secret_key, "AWS_DEFAULT_REGION": "us-east-1",
+           "AWS_ENDPOINT_URL": f"http://127.0.0.1:{port}"}
+    return server, env

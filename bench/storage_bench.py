@@ -14,14 +14,13 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import socket
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import WORK, git_revision, machine, versions, write_result  # noqa: E402
+from bench.common import WORK, git_revision, machine, start_local_s3, versions, write_result  # noqa: E402
 from bench.incremental_bench import make_corpus  # noqa: E402
 
 
@@ -30,21 +29,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--files", type=int, default=300)
     args = parser.parse_args(argv)
     try:
-        import s3fs
-        from moto.server import ThreadedMotoServer
-    except ImportError:
-        print("skip: moto[server] and s3fs not installed")
+        server, env = start_local_s3("bench", "bench")
+    except RuntimeError as exc:
+        print(f"skip: {exc}")
         return 0
-    import logging
+    import s3fs
 
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    os.environ.update(AWS_ACCESS_KEY_ID="bench", AWS_SECRET_ACCESS_KEY="bench", AWS_DEFAULT_REGION="us-east-1",
-                      AWS_ENDPOINT_URL=f"http://127.0.0.1:{port}")
+    os.environ.update(env)
     from pipeline.config import Config
     from pipeline.runner import run
 

@@ -20,6 +20,7 @@ import hashlib
 import logging
 import os
 import posixpath
+import secrets
 from pathlib import Path
 from typing import IO
 from urllib.parse import urlsplit, urlunsplit
@@ -194,37 +195,90 @@ def _published(rel: str) -> bool:
     return rel in PUBLISHED_FILES or rel == MANIFEST or rel.split("/", 1)[0] in PUBLISHED_DIRS
 
 
+def _fetch(fs, remote_path: str, target: Path) -> None:
+    """One object to a local file, atomically (a name of its own per process: tasks of one machine share the
+    mirror and may fetch the same file at once)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.tmp-pull-{os.getpid()}-{secrets.token_hex(4)}")
+    try:
+        fs.get_file(remote_path, str(tmp))
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
 def pull(url: str, folder: Path) -> int:
     """Bring the local mirror level with the corpus published at `url`: fetch what it lacks (or holds at
-    another size), drop published files the store no longer has. Work files of an interrupted run stay."""
+    another size) and the manifest. Local files the store does not have are left alone (a task of this
+    machine may have just written them and not yet uploaded them); publish removes whatever the new manifest
+    does not list, here and on the store."""
     fs, root = filesystem(url)
     remote = {k: v for k, v in _remote_files(url).items() if _published(k)}
     local = _local_files(folder)
     fetched = 0
     for rel, size in sorted(remote.items()):
         if rel == MANIFEST or local.get(rel) != size:
-            target = folder / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            tmp = target.with_name(f".{target.name}.tmp-pull")
-            fs.get_file(posixpath.join(root, rel), str(tmp))
-            os.replace(tmp, target)
+            _fetch(fs, posixpath.join(root, rel), folder / rel)
             fetched += 1
-    for rel in sorted(set(local) - set(remote)):
-        (folder / rel).unlink(missing_ok=True)
     if MANIFEST not in remote:
         (folder / MANIFEST).unlink(missing_ok=True)
     log.info("staging %s: %d files fetched from %s", folder, fetched, redact(url))
     return fetched
 
 
-def upload_new(folder: Path, url: str) -> int:
+# ----------------------------------------------------------------------------------------------------------
+# work files that the tasks of one run hand to each other, when they share no disk (runner/remote.py)
+
+
+def fetch_folder(url: str, folder: Path, names: list[str] | None = None) -> int:
+    """Objects under the prefix `url` that `folder` lacks (or holds at another size), or only `names`."""
+    fs, root = filesystem(url)
+    local = {p.relative_to(folder).as_posix(): p.stat().st_size for p in folder.rglob("*")
+             if p.is_file() and ".tmp-" not in p.name} if folder.is_dir() else {}
+    wanted = _remote_files(url)
+    if names is not None:
+        wanted = {rel: size for rel, size in wanted.items() if rel in names}
+    fetched = 0
+    for rel, size in sorted(wanted.items()):
+        if local.get(rel) != size or (names is not None):
+            _fetch(fs, posixpath.join(root, rel), folder / rel)
+            fetched += 1
+    return fetched
+
+
+def push_folder(folder: Path, url: str) -> int:
+    """The finished files of `folder` (not temporary ones) that the prefix `url` lacks or holds at another
+    size, uploaded."""
+    fs, root = filesystem(url)
+    remote = _remote_files(url)
+    sent = 0
+    for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
+        rel = path.relative_to(folder).as_posix()
+        if path.is_file() and ".tmp-" not in path.name and remote.get(rel) != path.stat().st_size:
+            fs.put_file(str(path), posixpath.join(root, rel))
+            sent += 1
+    return sent
+
+
+def remove_prefix(url: str) -> None:
+    fs, root = filesystem(url)
+    fs.invalidate_cache()
+    if fs.exists(root):
+        fs.rm(root, recursive=True)
+    fs.invalidate_cache()
+
+
+def upload_new(folder: Path, url: str, reports: bool = True) -> int:
     """Upload the local mirror's new and changed files (never the manifest): a reader of the store still sees
-    the previous run whole, since its manifest names none of these."""
+    the previous run whole, since its manifest names none of these. `reports=False`: not stats.json and
+    report.html either (a task before publish uploads what it wrote into data/, rejected/ and index/)."""
     fs, root = filesystem(url)
     remote = {k: v for k, v in _remote_files(url).items() if _published(k)}
     sent = 0
     for rel, size in sorted(_local_files(folder).items()):
-        if rel == MANIFEST or (remote.get(rel) == size and rel not in PUBLISHED_FILES):
+        if rel == MANIFEST or (rel in PUBLISHED_FILES and not reports):
+            continue
+        if remote.get(rel) == size and rel not in PUBLISHED_FILES:
             continue
         fs.put_file(str(folder / rel), posixpath.join(root, rel))
         sent += 1

@@ -1,7 +1,9 @@
 """Orchestrator-facing steps: plain arguments in, small JSON-able values out (XCom-sized).
 
 The Airflow DAG (dags/corpus_clean.py) calls only these; each wraps one runner step, so a DAG run and a
-CLI run execute the same code on the same shards. Nothing here imports Airflow: errors that no retry can
+CLI run execute the same code on the same shards. The plan is handed from task to task by path, or, when the
+output is on an object store, by URL: then each task fetches what its step reads and uploads what it wrote
+(runner/remote.py), and the workers need no shared disk. Nothing here imports Airflow: errors that no retry can
 fix (bad params, a bad config, a run the guards refuse) are raised as `PermanentError`, which the DAG turns
 into a failure without retries.
 """
@@ -9,22 +11,23 @@ into a failure without retries.
 from __future__ import annotations
 
 import logging
+import posixpath
 from pathlib import Path
 from typing import Any
 
+from . import storage
 from .config import ConfigError, LanguageConfig, load_config, parse_languages
 from .corpus import DEFAULT_MAX_SHRINK, MODES, OutputError, RunRefused
 from .runner import (
-    RunPlan,
     dedup_partition,
     dedup_union,
-    load_plan,
     map_shard,
     plan_run,
     publish,
     write_indices,
     write_segment,
 )
+from .runner.remote import finish_on_store, open_plan, plan_on_store, push
 
 log = logging.getLogger("pipeline")
 
@@ -98,8 +101,13 @@ def plan_task(params: dict[str, Any]) -> dict[str, Any]:
     try:
         config = config_from_params(merged)
         inputs = merged["input"] if isinstance(merged["input"], list) else [merged["input"]]
-        plan = plan_run(inputs, merged["output"], config, mode=merged["mode"], force=merged["force"],
-                        allow_empty=merged["allow_empty"], max_shrink=float(merged["max_shrink"]))
+        options = {"mode": merged["mode"], "force": merged["force"], "allow_empty": merged["allow_empty"],
+                   "max_shrink": float(merged["max_shrink"])}
+        if storage.is_remote(merged["output"]):
+            plan, plan_ref = plan_on_store(inputs, merged["output"], config, **options)
+        else:
+            plan = plan_run(inputs, merged["output"], config, **options)
+            plan_ref = str(plan.path("plan.json"))
     except (ConfigError, RunRefused, OutputError, FileNotFoundError) as exc:
         raise PermanentError(str(exc)) from exc
     counts = plan.input_counts
@@ -109,68 +117,83 @@ def plan_task(params: dict[str, Any]) -> dict[str, Any]:
     if plan.nothing_to_do:
         log.info("nothing changed since the last publish: the published corpus stays as it is")
     return {
-        "plan": str(plan.path("plan.json")),
+        "plan": plan_ref,
         "shards": [s.index for s in plan.shards],
         "partitions": list(range(config.dedup.band_partitions)),
     }
 
 
-def shard_indices(plan_path: str) -> list[int]:
-    return [s.index for s in _plan(plan_path).shards]
+def shard_indices(plan_ref: str) -> list[int]:
+    return [s.index for s in open_plan(plan_ref, fetch=False).shards]
 
 
-def partition_indices(plan_path: str) -> list[int]:
-    return list(range(_plan(plan_path).config_obj.dedup.band_partitions))
+def partition_indices(plan_ref: str) -> list[int]:
+    return list(range(open_plan(plan_ref, fetch=False).config_obj.dedup.band_partitions))
 
 
-def _plan(plan_path: str) -> RunPlan:
-    return load_plan(plan_path)
-
-
-def map_task(plan_path: str, shard: int) -> dict[str, Any]:
-    result = map_shard(_plan(plan_path), shard)
+def map_task(plan_ref: str, shard: int) -> dict[str, Any]:
+    plan = open_plan(plan_ref, fetch=False)
+    if plan.store:  # workers without a shared disk: a local input path of the planner's machine is not here
+        missing = [plan.files[i]["path"] for i in plan.shards[shard].files
+                   if not storage.is_remote(plan.files[i]["path"]) and not Path(plan.files[i]["path"]).exists()]
+        if missing:
+            raise FileNotFoundError(f"input {missing[0]} is not on this machine: with the output on an object "
+                                    "store the workers may share no disk, so put the inputs on the store too")
+    result = map_shard(plan, shard)
+    push(plan)
     kept = sum(s["docs_out"] for name, s in result["stats"].items() if name == "length")
     log.info("shard %d: %d documents, %d kept so far", shard, result["documents"], kept)
     return {"shard": shard, "documents": result["documents"]}
 
 
-def dedup_partition_task(plan_path: str, partition: int) -> str:
-    path = dedup_partition(_plan(plan_path), partition)
+def dedup_partition_task(plan_ref: str, partition: int) -> str:
+    plan = open_plan(plan_ref)
+    path = dedup_partition(plan, partition)
+    push(plan)
     log.info("band partition %d: edges in %s", partition, path)
     return path
 
 
-def dedup_union_task(plan_path: str) -> dict[str, Any]:
-    summary = dedup_union(_plan(plan_path))
+def dedup_union_task(plan_ref: str) -> dict[str, Any]:
+    plan = open_plan(plan_ref)
+    summary = dedup_union(plan)
+    push(plan)
     log.info("dedup: %d documents, %d removed; %d segments to write",
              summary["documents"], summary["removed"], len(summary["write"]))
     return {k: v for k, v in summary.items() if k != "segments"}
 
 
-def write_indices_task(plan_path: str) -> list[int]:
-    return write_indices(_plan(plan_path))
+def write_indices_task(plan_ref: str) -> list[int]:
+    return write_indices(open_plan(plan_ref))
 
 
-def write_task(plan_path: str, position: int) -> dict[str, Any]:
-    result = write_segment(_plan(plan_path), position)
+def write_task(plan_ref: str, position: int) -> dict[str, Any]:
+    plan = open_plan(plan_ref)
+    result = write_segment(plan, position)
+    push(plan)
     rows = sum(s["rows"] for s in result["kept"])
     log.info("segment %s: %d kept rows in %d files", result["key"], rows, len(result["kept"]))
     return {"segment": result["key"], "rows": rows, "files": [s["path"] for s in result["kept"]]}
 
 
-def publish_task(plan_path: str) -> dict[str, Any]:
+def publish_task(plan_ref: str) -> dict[str, Any]:
     """Publish, and remove the run's work files (also on a night when nothing changed)."""
-    plan = _plan(plan_path)
+    plan = open_plan(plan_ref)
     try:
         manifest = publish(plan)
     except RunRefused as exc:
         raise PermanentError(str(exc)) from exc
+    output = plan.output
+    if plan.store:
+        finish_on_store(plan)
+        output = storage.redact(plan.store)
     if plan.nothing_to_do:
-        log.info("nothing changed: %s stays as published", plan.output)
+        log.info("nothing changed: %s stays as published", output)
     else:
-        log.info("published %s: %d kept, %d rejected", plan.output, manifest["documents"]["kept"],
+        log.info("published %s: %d kept, %d rejected", output, manifest["documents"]["kept"],
                  manifest["documents"]["rejected"])
     documents = manifest.get("documents", {"kept": 0, "rejected": 0})
-    return {"output": plan.output, "manifest": str(Path(plan.output, "manifest.json")), "documents": documents,
+    return {"output": output, "manifest": posixpath.join(output, "manifest.json") if plan.store
+            else str(Path(output, "manifest.json")), "documents": documents,
             "shards": len(manifest.get("shards", [])), "run_key": manifest.get("run_key", ""),
             "changed": not plan.nothing_to_do}

@@ -3,8 +3,10 @@ api-server, scheduler, dag-processor, triggerer and two Celery workers, all on l
 
     python scripts/airflow_distributed_check.py [--timeout 420]
 
-Checks that the run succeeds, that mapped tasks ran on both workers, and that the shards equal those of
-`python -m pipeline run` on the same input. Every process it starts is stopped (by PID, with its process
+Two DAG runs: one over a folder that every worker sees (the compose file's shared volume), one with input and
+output on an S3 endpoint (moto's server, started here) while each worker has a working directory and a staging
+folder of its own, so no data passes between tasks but through the store. Checks that each run succeeds, that
+mapped tasks ran on both workers, and that the shards equal those of `python -m pipeline run` on the same input. Every process it starts is stopped (by PID, with its process
 group) at the end, and its temporary database is dropped. Exits 0 with a message, doing nothing, when
 PostgreSQL (127.0.0.1:5432) or Redis (127.0.0.1:6379) does not answer.
 """
@@ -63,10 +65,10 @@ class Processes:
         self.logs = logs
         self.started: list[tuple[str, subprocess.Popen]] = []
 
-    def start(self, name: str, args: list[str], env: dict) -> None:
+    def start(self, name: str, args: list[str], env: dict, cwd: Path = ROOT) -> None:
         log = open(self.logs / f"{name}.log", "wb")  # noqa: SIM115 - lives as long as the process
         proc = subprocess.Popen(args, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-                                cwd=ROOT)
+                                cwd=cwd)
         self.started.append((name, proc))
         print(f"  started {name} (pid {proc.pid})", flush=True)
 
@@ -102,9 +104,50 @@ def airflow(args: list[str], env: dict, timeout: int = 300) -> subprocess.Comple
                           cwd=ROOT)
 
 
+class Deployment:
+    """The Airflow processes, and how to run the DAG on them and read the result."""
+
+    def __init__(self, env: dict, database: str, procs: Processes, timeout: int) -> None:
+        self.env, self.database, self.procs, self.timeout = env, database, procs, timeout
+
+    def run_dag(self, run_id: str, conf: dict) -> set[str]:
+        """Trigger, wait for success; returns the hosts the mapped tasks ran on (both workers, or it raises)."""
+        trigger = airflow(["dags", "trigger", "corpus_clean", "--run-id", run_id, "--conf", json.dumps(conf)],
+                          self.env)
+        if trigger.returncode != 0:
+            raise RuntimeError("trigger failed:\n" + trigger.stdout[-2000:] + trigger.stderr[-2000:])
+        print(f"== triggered {run_id}; waiting for the run", flush=True)
+        started = time.time()
+        state = None
+        while time.time() - started < self.timeout:
+            self.procs.check_alive()
+            rows = pg(f"SELECT state FROM dag_run WHERE dag_id = 'corpus_clean' AND run_id = '{run_id}'",
+                      self.database, fetch=True)
+            state = rows[0][0] if rows else None
+            if state in ("success", "failed"):
+                break
+            time.sleep(3)
+        print(f"== {run_id}: state {state} after {time.time() - started:.0f}s", flush=True)
+        tasks = pg("SELECT task_id, map_index, state, hostname FROM task_instance WHERE dag_id = 'corpus_clean' "
+                   f"AND run_id = '{run_id}' ORDER BY task_id, map_index", self.database, fetch=True)
+        for row in tasks:
+            print("   ", *row)
+        if state != "success":
+            raise RuntimeError(f"DAG run {run_id} ended in state {state}")
+        mapped_hosts = {host for task, index, _, host in tasks if index >= 0}
+        if not {"worker-1", "worker-2"} <= mapped_hosts:
+            raise RuntimeError(f"{run_id}: mapped tasks did not run on both workers: {sorted(mapped_hosts)}")
+        return mapped_hosts
+
+
+def same_shards(dag_manifest: dict, cli_manifest: dict, what: str) -> None:
+    if dag_manifest["shards"] != cli_manifest["shards"] or dag_manifest["rejected"] != cli_manifest["rejected"]:
+        raise RuntimeError(f"the {what} shards differ from the CLI's")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--timeout", type=int, default=420, help="seconds to wait for the DAG run")
+    parser.add_argument("--timeout", type=int, default=420, help="seconds to wait for each DAG run")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (logs) afterwards")
     args = parser.parse_args(argv)
     if not answers(PG) or not answers(REDIS):
@@ -115,6 +158,14 @@ def main(argv: list[str] | None = None) -> int:
     (work / "logs").mkdir()
     database = f"airflow_ci_{os.getpid()}"
     port = free_port()
+    sys.path.insert(0, str(ROOT))
+    from bench.common import start_local_s3
+
+    try:
+        s3_server, s3_env = start_local_s3()
+    except RuntimeError as exc:
+        print(f"SKIP the object-store variant: {exc}", flush=True)
+        s3_server, s3_env = None, {}
     env = dict(os.environ)
     env.update({
         "AIRFLOW_HOME": str(work / "home"),
@@ -139,6 +190,7 @@ def main(argv: list[str] | None = None) -> int:
         # work dir: nothing is written into the checkout's data/
         "CORPUS_DATA_DIR": str(work / "data"),
         "PYTHONPATH": os.pathsep.join([str(ROOT / "scripts" / "airflow_ci"), str(ROOT), env.get("PYTHONPATH", "")]),
+        **s3_env,
     })
     shutil.copytree(ROOT / "data" / "raw", work / "data" / "raw")
     procs = Processes(work / "logs")
@@ -154,54 +206,53 @@ def main(argv: list[str] | None = None) -> int:
         procs.start("dag-processor", [str(BIN / "airflow"), "dag-processor"], env)
         procs.start("triggerer", [str(BIN / "airflow"), "triggerer"], env)
         for n in (1, 2):
-            worker_env = {**env, "CI_WORKER_NAME": f"worker-{n}"}
+            # each worker has a folder of its own (its working directory, its staging mirror of a corpus on a
+            # store): in the object-store run, nothing passes between them but through the store
+            home = work / f"worker-{n}"
+            home.mkdir()
+            worker_env = {**env, "CI_WORKER_NAME": f"worker-{n}", "CORPUS_STAGING_DIR": str(home / "staging")}
             procs.start(f"worker-{n}", [str(BIN / "airflow"), "celery", "worker", "--celery-hostname",
-                                        f"worker-{n}@%h", "--concurrency", "2"], worker_env)
+                                        f"worker-{n}@%h", "--concurrency", "2"], worker_env, cwd=home)
         deadline = time.time() + 180
         while not pg("SELECT dag_id FROM dag WHERE dag_id = 'corpus_clean'", database, fetch=True):
             procs.check_alive()
             if time.time() > deadline:
                 raise RuntimeError("the dag-processor did not register corpus_clean in time")
             time.sleep(2)
-        output = work / "dag_out"
-        conf = {"input": str(ROOT / "data" / "raw"), "output": str(output), "mode": "full", "shard_bytes": 1500}
         airflow(["dags", "unpause", "corpus_clean"], env)
-        trigger = airflow(["dags", "trigger", "corpus_clean", "--run-id", "distributed_check", "--conf",
-                           json.dumps(conf)], env)
-        if trigger.returncode != 0:
-            raise RuntimeError("trigger failed:\n" + trigger.stdout[-2000:] + trigger.stderr[-2000:])
-        print("== triggered; waiting for the run", flush=True)
-        started = time.time()
-        state = None
-        while time.time() - started < args.timeout:
-            procs.check_alive()
-            rows = pg("SELECT state FROM dag_run WHERE dag_id = 'corpus_clean' AND run_id = 'distributed_check'",
-                      database, fetch=True)
-            state = rows[0][0] if rows else None
-            if state in ("success", "failed"):
-                break
-            time.sleep(3)
-        print(f"== run state {state} after {time.time() - started:.0f}s", flush=True)
-        tasks = pg("SELECT task_id, map_index, state, hostname FROM task_instance WHERE dag_id = 'corpus_clean' "
-                   "AND run_id = 'distributed_check' ORDER BY task_id, map_index", database, fetch=True)
-        for row in tasks:
-            print("   ", *row)
-        if state != "success":
-            raise RuntimeError(f"DAG run ended in state {state}")
-        mapped_hosts = {host for task, index, _, host in tasks if index >= 0}
-        if not {"worker-1", "worker-2"} <= mapped_hosts:
-            raise RuntimeError(f"mapped tasks did not run on both workers: {sorted(mapped_hosts)}")
+        deployment = Deployment(env, database, procs, args.timeout)
         cli_out = work / "cli_out"
-        cli = subprocess.run([sys.executable, "-m", "pipeline", "run", conf["input"], "--output", str(cli_out),
-                              "--quiet", "--shard-bytes", "1500"], capture_output=True, text=True, cwd=ROOT)
+        cli = subprocess.run([sys.executable, "-m", "pipeline", "run", str(work / "data" / "raw"), "--output",
+                              str(cli_out), "--quiet", "--shard-bytes", "1500"], capture_output=True, text=True,
+                             cwd=ROOT)
         if cli.returncode != 0:
             raise RuntimeError("CLI run failed:\n" + cli.stderr[-2000:])
-        dag_manifest = json.loads((output / "manifest.json").read_text())
         cli_manifest = json.loads((cli_out / "manifest.json").read_text())
-        if dag_manifest["shards"] != cli_manifest["shards"] or dag_manifest["rejected"] != cli_manifest["rejected"]:
-            raise RuntimeError("the DAG's shards differ from the CLI's")
-        print(f"OK distributed Airflow run: {len(dag_manifest['shards'])} shards identical to the CLI's; mapped "
-              f"tasks ran on {sorted(mapped_hosts)}", flush=True)
+
+        output = work / "dag_out"
+        hosts = deployment.run_dag("distributed_check", {"input": str(work / "data" / "raw"), "output": str(output),
+                                                         "mode": "full", "shard_bytes": 1500})
+        same_shards(json.loads((output / "manifest.json").read_text()), cli_manifest, "shared-folder DAG run's")
+        print(f"OK distributed Airflow run on a shared folder: {len(cli_manifest['shards'])} shards identical to "
+              f"the CLI's; mapped tasks ran on {sorted(hosts)}", flush=True)
+
+        if s3_env:
+            import s3fs
+
+            os.environ.update(s3_env)
+            store = s3fs.S3FileSystem(skip_instance_cache=True)
+            store.mkdir("corpus")
+            store.put(str(work / "data" / "raw") + "/", "corpus/raw/", recursive=True)
+            hosts = deployment.run_dag("distributed_store", {"input": "s3://corpus/raw",
+                                                             "output": "s3://corpus/clean", "mode": "full",
+                                                             "shard_bytes": 1500})
+            store.invalidate_cache()
+            same_shards(json.loads(store.cat_file("corpus/clean/manifest.json")), cli_manifest,
+                        "object-store DAG run's")
+            if store.exists("corpus/clean/_work"):
+                raise RuntimeError("the run's work files were left on the store")
+            print(f"OK distributed Airflow run through S3, workers sharing no folder: shards identical to the "
+                  f"CLI's; mapped tasks ran on {sorted(hosts)}", flush=True)
         status = 0
     except Exception as exc:  # noqa: BLE001 - report, clean up, exit non-zero
         print(f"FAILED distributed Airflow check: {exc}", flush=True)
@@ -209,6 +260,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"--- {log.name} (tail)\n{log.read_text(errors='replace')[-1500:]}")
     finally:
         procs.stop_all()
+        if s3_server is not None:
+            s3_server.stop()
         try:
             pg(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
         except Exception as exc:  # noqa: BLE001

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -14,6 +13,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
+from bench.common import start_local_s3
 from pipeline.config import Config
 from pipeline.runner import run
 
@@ -27,20 +27,11 @@ SECRET_KEY = "s3cr3t-never-written-anywhere-7f2a"
 def s3(tmp_path_factory):
     """An S3 endpoint on localhost; yields an s3fs filesystem. Skips when moto or s3fs is missing."""
     try:
-        import s3fs
-        from moto.server import ThreadedMotoServer
-    except ImportError as exc:
-        pytest.skip(f"moto[server] and s3fs are needed for the object-store tests ({exc}); pip install -e '.[test]'")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    try:
-        server.start()
-    except Exception as exc:  # noqa: BLE001 - any failure to start is a reason to skip, said
-        pytest.skip(f"the local S3 endpoint (moto) could not start: {exc}")
-    env = {"AWS_ACCESS_KEY_ID": ACCESS_KEY, "AWS_SECRET_ACCESS_KEY": SECRET_KEY, "AWS_DEFAULT_REGION": "us-east-1",
-           "AWS_ENDPOINT_URL": f"http://127.0.0.1:{port}"}
+        server, env = start_local_s3(ACCESS_KEY, SECRET_KEY)
+    except RuntimeError as exc:
+        pytest.skip(f"object-store tests: {exc}")
+    import s3fs
+
     saved = {k: os.environ.get(k) for k in env}
     os.environ.update(env)
     fs = s3fs.S3FileSystem(skip_instance_cache=True)
@@ -189,3 +180,68 @@ def test_globs_and_path_lists_on_the_store(s3, bucket, tmp_path):
     assert [f.rel for f in files] == ["crawl.warc.gz", "records.jsonl"] and all(len(f.sha256) == 64 for f in files)
     result = run([f"s3://{bucket}/lists/warc.paths.gz"], tmp_path / "out", Config(), progress=False)
     assert result.manifest["documents"]["kept"] > 0
+
+
+def _dag_run_on_separate_machines(params: dict, machines: list[Path], monkeypatch) -> dict:
+    """The DAG's tasks in its order, each one on the next 'machine': a staging folder of its own, so nothing
+    passes from task to task but through the store."""
+    from pipeline import tasks
+
+    turn = iter(range(10**6))
+
+    def next_machine() -> None:
+        monkeypatch.setenv("CORPUS_STAGING_DIR", str(machines[next(turn) % len(machines)]))
+
+    next_machine()
+    ref = tasks.plan_task(params)["plan"]
+    for shard in tasks.shard_indices(ref):
+        next_machine()
+        tasks.map_task(ref, shard)
+    for partition in tasks.partition_indices(ref):
+        next_machine()
+        tasks.dedup_partition_task(ref, partition)
+    next_machine()
+    tasks.dedup_union_task(ref)
+    for position in tasks.write_indices_task(ref):
+        next_machine()
+        tasks.write_task(ref, position)
+    next_machine()
+    return {"plan": ref, **tasks.publish_task(ref)}
+
+
+def test_dag_tasks_on_machines_that_share_no_disk_equal_the_local_run(s3, bucket, tmp_path, monkeypatch):
+    from pipeline import tasks
+
+    s3.put(str(SAMPLE) + "/", f"{bucket}/raw/", recursive=True)
+    url = f"s3://{bucket}/clean"
+    params = {"input": f"s3://{bucket}/raw", "output": url, "mode": "full", "shard_bytes": 1500}
+    machines = [tmp_path / f"machine-{n}" for n in range(3)]
+    summary = _dag_run_on_separate_machines(params, machines, monkeypatch)
+    assert summary["plan"].startswith(f"{url}/_work/") and summary["output"] == url
+    assert summary["manifest"] == f"{url}/manifest.json" and summary["changed"]
+    config = tasks.config_from_params(tasks.validate_params({**params, "input": str(SAMPLE)}))
+    local = run([str(SAMPLE)], tmp_path / "local", config, progress=False)
+    stored = _fetch(s3, url, tmp_path / "fetched")
+    manifest = json.loads((stored / "manifest.json").read_text())
+    assert len(local.manifest["shards"]) > 1
+    assert manifest["shards"] == local.manifest["shards"] and manifest["rejected"] == local.manifest["rejected"]
+    _same_corpus(stored, tmp_path / "local")
+    s3.invalidate_cache()
+    assert not s3.exists(f"{bucket}/clean/_work") and _unlisted(s3, url) == []
+    # the next night, nothing changed: the published corpus stays, byte for byte
+    before = s3.cat_file(f"{bucket}/clean/manifest.json")
+    again = _dag_run_on_separate_machines({**params, "mode": "incremental"}, machines[::-1], monkeypatch)
+    assert not again["changed"] and s3.cat_file(f"{bucket}/clean/manifest.json") == before
+
+
+def test_a_map_task_without_the_planners_local_inputs_says_so(s3, bucket, tmp_path, monkeypatch):
+    from pipeline import tasks
+
+    inputs = tmp_path / "planner-only"
+    shutil.copytree(SAMPLE, inputs)
+    monkeypatch.setenv("CORPUS_STAGING_DIR", str(tmp_path / "m1"))
+    ref = tasks.plan_task({"input": str(inputs), "output": f"s3://{bucket}/clean", "mode": "full"})["plan"]
+    shutil.rmtree(inputs)  # the worker's machine does not have them
+    monkeypatch.setenv("CORPUS_STAGING_DIR", str(tmp_path / "m2"))
+    with pytest.raises(FileNotFoundError, match="put the inputs on the store too"):
+        tasks.map_task(ref, 0)

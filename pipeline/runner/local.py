@@ -18,10 +18,11 @@ from ..corpus import (
 )
 from ..writer import read_json
 from .dedup_steps import dedup_partition, dedup_union
-from .faults import STATS, crash_point
+from .faults import STATS
 from .mapping import map_shard
 from .plan import RunPlan, plan_run
 from .publish import publish
+from .remote import publish_to_store
 from .write import write_indices, write_segment
 
 log = logging.getLogger("pipeline")
@@ -159,17 +160,6 @@ class _Progress:
                      "writing", self.docs, time.time() - self.started)
 
 
-def _publish_to_store(mirror: Path, url: str) -> None:
-    """The published mirror to the store: new files, then the manifest (the commit), then what it no longer
-    lists. A crash before the commit leaves the store's previous corpus whole; the next run finishes the job."""
-    sent = storage.upload_new(mirror, url)
-    crash_point("store-commit")
-    storage.commit(mirror, url)
-    removed = storage.remove_unlisted(mirror, url)
-    log.info("published to %s: %d files uploaded, manifest written, %d files removed", storage.redact(url),
-             sent + 1, removed)
-
-
 def _queue_progress(queue, nbytes: int, docs: int, rel: str, seconds: float) -> None:
     queue.put((nbytes, docs, rel, seconds))
 
@@ -216,7 +206,7 @@ def run(
                  plan.previous_manifest.get("run_key", "") if plan.previous_manifest else "")
         manifest = publish(plan, keep_work=keep_work)
         if published_at:
-            _publish_to_store(Path(plan.output), published_at)
+            publish_to_store(Path(plan.output), published_at)
         stats_path = Path(plan.output) / STATS
         stats = read_json(stats_path) if stats_path.exists() else {}
         return RunResult(shown or plan.output, manifest, stats, time.time() - started, summary, changed=False)
@@ -237,7 +227,7 @@ def run(
         bar.close()
     manifest = publish(plan, keep_work=keep_work)
     if published_at:
-        _publish_to_store(Path(plan.output), published_at)
+        publish_to_store(Path(plan.output), published_at)
     stats = read_json(Path(plan.output) / STATS)
     return RunResult(shown or plan.output, manifest, stats, time.time() - started, summary)
 

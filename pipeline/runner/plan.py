@@ -52,6 +52,7 @@ class RunPlan:
     force: bool = False
     max_shrink: float = DEFAULT_MAX_SHRINK
     version: str = __version__
+    store: str = ""  # the store URL the corpus is published at ("": `output` is the corpus); see remote.py
 
     @property
     def config_obj(self) -> Config:
@@ -106,10 +107,9 @@ def plan_run(inputs: Iterable[str], output: str | Path, config: Config, incremen
     if mode not in MODES:
         raise ConfigError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
     inputs = list(inputs)
-    if storage.is_remote(str(output)):  # run() gives a local mirror; the DAG's work files need a shared disk
-        raise ConfigError(f"the output {storage.redact(str(output))} is on an object store: the command line and "
-                          "pipeline.runner.run publish there through a local mirror; the Airflow DAG needs an "
-                          "output on its shared volume for now")
+    if storage.is_remote(str(output)):
+        raise ConfigError(f"the output {storage.redact(str(output))} is on an object store: plan in its local mirror "
+                          "(pipeline.runner.run and pipeline.runner.remote.plan_on_store do)")
     output = Path(output).resolve()
     check_output_dir(output)
     cfg = config.input
@@ -156,6 +156,7 @@ def plan_run(inputs: Iterable[str], output: str | Path, config: Config, incremen
         previous_manifest=previous,
         force=force,
         max_shrink=max_shrink,
+        store=published_at or "",
     )
     # written each time (same content but for force and max_shrink, which a re-run may change)
     atomic_write_json(work / "plan.json", plan.to_dict())
