@@ -21,6 +21,8 @@ TOKEN = re.compile(f"[{CJK_CHAR_CLASS}]|[^\\W_]+", re.UNICODE)
 
 def is_cjk_line(line: str) -> bool:
     """At least 30% of the line's (stripped) characters are CJK: measure it in characters, not words."""
+    if line.isascii():  # no CJK character (the common case, checked in C)
+        return False
     return len(CJK_CHAR.findall(line)) >= 0.3 * max(1, len(line.strip()))
 
 
@@ -36,16 +38,21 @@ ANY_CJK = re.compile(
 )
 
 
+_DROP_ASCII_LETTERS = str.maketrans("", "", "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+
+
 def _run_length(pattern: re.Pattern, text: str) -> int:
     return sum(map(len, pattern.findall(text)))
 
 
 def script_counts(text: str) -> dict[str, int]:
     """Letters by script. (Text without any CJK character, the common case, skips the CJK scans.)"""
+    if text.isascii():  # letters are A-Z and a-z: counted by deleting them
+        latin = len(text) - len(text.translate(_DROP_ASCII_LETTERS))
+        return {"han": 0, "kana": 0, "hangul": 0, "latin": latin, "letters": latin}
     if not ANY_CJK.search(text):
-        latin = _run_length(LATIN_RUN, text)
-        letters = latin if text.isascii() else _run_length(LETTER_RUN, text)
-        return {"han": 0, "kana": 0, "hangul": 0, "latin": latin, "letters": letters}
+        return {"han": 0, "kana": 0, "hangul": 0, "latin": _run_length(LATIN_RUN, text),
+                "letters": _run_length(LETTER_RUN, text)}
     return {
         "han": _run_length(HAN_RUN, text),
         "kana": _run_length(KANA_RUN, text),

@@ -60,7 +60,11 @@ def find_binary_spans(text: str) -> list[tuple[int, int]]:
     from its first character.
     """
     marks: list[tuple[int, int]] = []
-    lines = line_offsets(text)
+    # PDF_SYNTAX (multi-line) matches the whole text wherever it matches one of its lines
+    if GARBAGE_CHAR.search(text) is None and PDF_SYNTAX.search(text) is None:
+        lines = []  # (most documents) no line can be flagged and no garbage starts: only the blobs below
+    else:
+        lines = line_offsets(text)
     flags: list[bool] = []
     for start, end in lines:
         line = text[start:end]
@@ -277,8 +281,8 @@ def find_spam_spans(text: str, min_terms: int = 4) -> list[tuple[int, int, float
         if not line.strip():
             continue
         items = _items(line)
-        long_items = [it for it in items if not _short_item(line[it[0] : it[1]])]
-        if long_items and len(items) < 2 * min_terms:
+        short = [_short_item(line[a:b]) for a, b in items]
+        if not all(short) and len(items) < 2 * min_terms:
             flush()
             # a short spam title line (e.g. "XX钱包手机版app下载|Title")
             if len(line.strip()) <= 100 and not SENTENCE_MARK.search(line):
@@ -286,10 +290,9 @@ def find_spam_spans(text: str, min_terms: int = 4) -> list[tuple[int, int, float
                 if strongest >= 1.0 and total >= 1.5:
                     spans.append((start, end, min(1.0, total / 3)))
             continue
-        for a, b in items:
-            item = line[a:b]
-            if _short_item(item):
-                run.append((start + a, start + b, _spammy(item)))
+        for (a, b), is_short in zip(items, short, strict=True):
+            if is_short:
+                run.append((start + a, start + b, _spammy(line[a:b])))
             else:
                 flush()
         if len(items) == 1 and not _short_item(line):
