@@ -36,6 +36,12 @@ FOOTER = re.compile(
     r"增值电信业务经营许可证|互联网新闻信息服务许可证|网络文化经营许可证)",
     re.IGNORECASE,
 )
+# the fair-use notice of sites that repost articles ("In accordance with Title 17 U.S.C. Section 107, this material is
+# distributed without profit to those who have expressed a prior interest ..."): the statute and the notice's terms,
+# both, so that an article about fair use is not cut
+FAIR_USE_CITATION = re.compile(r"\b17\s*U\.?\s?S\.?\s?C\.?\s*(?:Section|Sec\.|§)\s*107\b", re.IGNORECASE)
+FAIR_USE_TERMS = re.compile(r"without profit|prior interest in receiving|for research and educational purposes",
+                            re.IGNORECASE)
 FOOTER_LOWER = re.compile(FOOTER.pattern.lower())  # for lowercased text (see footer_candidate_lines)
 BYLINE = re.compile(
     r"^(\(?[\w .]{1,30}\)?\s*)?(updated|published|posted|last modified|source|author|by|editor|发布时间|"
@@ -246,6 +252,8 @@ def classify_line(line: str) -> Reason | None:
     if (lowered in BUTTONS or lowered.strip("[]【】()（）") in BUTTONS or is_share_line(stripped)
             or BRACKETED_LABELS.match(stripped)):
         return Reason.BUTTON
+    if len(stripped) <= 800 and FAIR_USE_CITATION.search(stripped) and FAIR_USE_TERMS.search(stripped):
+        return Reason.FOOTER  # a reposting site's fair-use notice, however long its sentence
     words = len(WORD.findall(stripped))
     cjk = is_cjk_line(stripped)
     short_enough = len(stripped) <= 120 if cjk else words <= 25
@@ -577,17 +585,121 @@ def glued_footer_start(line: str) -> int | None:
     return start
 
 
+# Page furniture that a flattened page glues into its lines, by kind (none is one site's): an encyclopedia's edit
+# labels ("播报编辑", "[edit]"), a table of contents run together ("目录1产生2组成3详细内容", "Contents 1 History
+# 2 Geography 3 References"), the page title with its site suffix printed before the same title as heading
+# ("标题 - 知乎标题..."), a "published at <time>" line with the topic tags glued after it.
+EDIT_LABEL = re.compile(r"播报编辑|编辑播报|\[(?:编辑|编辑源代码|edit|edit source)\]", re.IGNORECASE)
+TOC_HEAD = re.compile(r"(?:目录|目次|table of contents|contents)\s*(?=1\D)", re.IGNORECASE)
+TOC_NUMBER = re.compile(r"\s*(\d{1,2})((?:\.\d{1,2})*)\s*")
+TOC_ITEM_CHARS = 24  # longer than this between two numbers, and it is not a table of contents
+SITE_TITLE = re.compile(r"^(?P<title>[^\n]{6,80}?)\s*(?:\s-\s|_|\s\|\s|\s–\s|\s—\s)\s*")
+PUBLISHED_AT = re.compile(
+    r"(?:(?<=[。！？!?）)」”.])|^)\s*(?:发布于|发表于|编辑于|更新于)\s*\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?"
+    r"(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?"
+)
+LETTER = re.compile(r"[^\W\d_]")
+
+
+def flattened_toc(line: str) -> list[tuple[int, int]]:
+    """(start, end) of a table of contents run together in a line: its head word, then items numbered 1, 2, 3, ...
+    (sub-items 1.1 allowed), each at most TOC_ITEM_CHARS long, ending where the first item's title comes again as
+    the first section's heading; at least three items."""
+    found = []
+    for head in TOC_HEAD.finditer(line):
+        position, expected, titles = head.end(), 1, []
+        while True:
+            number = TOC_NUMBER.match(line, position)
+            if not number or int(number.group(1)) not in (expected - 1, expected) or (
+                    int(number.group(1)) == expected - 1 and not number.group(2)):
+                break
+            expected = int(number.group(1)) + 1
+            following = re.compile(r"\d").search(line, number.end(), number.end() + TOC_ITEM_CHARS + 1)
+            end = following.start() if following else min(len(line), number.end() + TOC_ITEM_CHARS)
+            titles.append((number.end(), end))
+            if not following:
+                break
+            position = end
+        if expected - 1 < 3 or not titles:
+            continue
+        first = line[titles[0][0] : titles[0][1]].strip()
+        last_start = titles[-1][0]
+        again = line.find(first, last_start + 1, last_start + TOC_ITEM_CHARS + len(first) + 1) if first else -1
+        if again > last_start and LETTER.search(first):
+            found.append((head.start(), again))
+    return found
+
+
+def glued_site_title(line: str, previous: str) -> tuple[int, int] | None:
+    """The page title with its site suffix, printed on a line of its own (`previous`) and again at the start of
+    this line, glued to the same title as heading ("标题 - 知乎标题..."): the first title, the site's name and
+    any menu words glued to it (up to 40 characters), (start, end); else None. A line that merely repeats a
+    phrase ("Marionette Fission – Making Marionette Fission compatible") has no such title line before it."""
+    previous = previous.strip()
+    match = SITE_TITLE.match(previous)
+    if not match or not line.startswith(previous) or len(previous) == len(line.rstrip()):
+        return None
+    title = match.group("title").strip()
+    if len(title) < 10 or len(LETTER.findall(title)) < 6:  # not a dateline ("LONDON - ... in LONDON")
+        return None
+    again = line.find(title, len(previous), len(previous) + 40 + len(title))
+    if again < 0 or not LETTER.search(previous, match.end()):
+        return None
+    return 0, again
+
+
+def published_at(line: str) -> list[tuple[int, int]]:
+    """'发布于 2021-03-30 14:34' after a sentence (or opening a line); with the short tag list glued after it when
+    that is all that is left of the line."""
+    found = []
+    for match in PUBLISHED_AT.finditer(line):
+        rest = line[match.end() :]
+        end = len(line) if len(rest.strip()) <= 40 and not CJK_CLAUSE.search(rest) else match.end()
+        found.append((match.start(), end))
+    return found
+
+
+def glued_furniture(line: str, previous: str = "") -> list[tuple[int, int, Reason]]:
+    """Edit labels, flattened tables of contents, a doubled title with its site suffix (`previous`: the line
+    before), publish lines glued into one line (see above)."""
+    ranges = [(m.start(), m.end(), Reason.BUTTON) for m in EDIT_LABEL.finditer(line)]
+    ranges += [(a, b, Reason.NAV_MENU) for a, b in flattened_toc(line)]
+    title = glued_site_title(line, previous)
+    if title:
+        ranges.append((*title, Reason.DUPLICATE_PASSAGE))
+    ranges += [(a, b, Reason.BYLINE) for a, b in published_at(line)]
+    return ranges
+
+
+def _merge_reasoned(ranges: list[tuple[int, int, Reason]]) -> list[tuple[int, int, Reason]]:
+    """Sorted, overlapping ranges joined (the first one's reason stays)."""
+    merged: list[tuple[int, int, Reason]] = []
+    for start, end, reason in sorted(ranges, key=lambda r: (r[0], -r[1])):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]), merged[-1][2])
+        else:
+            merged.append((start, end, reason))
+    return merged
+
+
 def _glued_ui_ranges(text: str, verdicts: list[LineVerdict]) -> list[tuple[int, int, Reason]]:
-    """UI words glued into kept Chinese lines (`glued_ui_runs`), and footers glued to their ends."""
+    """UI words glued into kept Chinese lines (`glued_ui_runs`), footers glued to their ends, and the page
+    furniture of `glued_furniture` in any kept line."""
     ranges = []
+    previous = ""
     for verdict in verdicts:
-        if verdict.reason is None and CJK_CHAR.search(text, verdict.start, verdict.end):
-            line = text[verdict.start : verdict.end]
+        line = text[verdict.start : verdict.end]
+        if verdict.reason is not None or not line.strip():
+            previous = line if line.strip() else previous
+            continue
+        found = glued_furniture(line, previous)
+        previous = line
+        if CJK_CHAR.search(text, verdict.start, verdict.end):
             footer = glued_footer_start(line)
-            runs = glued_ui_runs(line if footer is None else line[:footer])
-            ranges.extend((verdict.start + a, verdict.start + b, Reason.NAV_MENU) for a, b in runs)
+            found += [(a, b, Reason.NAV_MENU) for a, b in glued_ui_runs(line if footer is None else line[:footer])]
             if footer is not None:
-                ranges.append((verdict.start + footer, verdict.end, Reason.FOOTER))
+                found.append((footer, len(line), Reason.FOOTER))
+        ranges.extend((verdict.start + a, verdict.start + b, reason) for a, b, reason in _merge_reasoned(found))
     return ranges
 
 

@@ -140,6 +140,11 @@ def test_seeds_articles_kept_and_junk_gone(tmp_path):
     assert "In combating" in text  # the article around seed 000's keyword list
     assert "携手构建网络空间命运共同体" in text  # seed 002's article
     assert "Jointly Build a Community with a Shared Future in Cyberspace" in text  # seed 003, spaces restored
+    # page furniture of the seeds, each cut by a rule for its kind (tests/stages/test_boilerplate.py)
+    survivors = ["【打印】", "【纠错】", "播报编辑", "目录1产生2组成3详细内容", "- 知乎", "发布于 2021-03-30",
+                 "互联网全球化网络诈骗", "核心提示", "Title 17 U.S.C. Section 107"]
+    assert not [s for s in survivors if s in text]
+    assert "世界知识产权组织于1996年12月" in text and "国际互联网条约" in text  # the Baike article itself stays
 
 
 def test_incremental_run_skips_unchanged_input_and_dedups_against_published(tmp_path, sample_dir):

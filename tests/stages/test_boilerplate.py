@@ -1,6 +1,12 @@
 from pipeline.config import Config
 from pipeline.document import Document, Reason
-from pipeline.stages.boilerplate import classify_line, clean_lines, line_verdicts, text_boilerplate_stage
+from pipeline.stages.boilerplate import (
+    classify_line,
+    clean_lines,
+    glued_furniture,
+    line_verdicts,
+    text_boilerplate_stage,
+)
 from pipeline.stages.extract import footer_candidate_lines
 from pipeline.stages.split import split_pages, split_stage
 
@@ -271,7 +277,8 @@ def test_ui_words_glued_into_chinese_text_are_cut():
     doc = Document(id="x", source="x.txt", text=glued + "\n" + ZH_ARTICLE)
     text_boilerplate_stage(doc, Config())
     assert "切换模式" not in doc.text and "添加评论" not in doc.text and article in doc.text
-    assert [s.reason for s in doc.spans] == ["nav_menu", "nav_menu"]
+    # the publish line after the article takes the UI words glued to it along (glued_furniture)
+    assert "发布于" not in doc.text and [s.reason for s in doc.spans] == ["nav_menu", "byline"]
     # prose lists separate such words with 、，; two UI words in a sentence are just words
     for prose in ("读者可以在首页登录后预约座位，也可以分享、评论、收藏和转发图书馆发布的新闻。",
                   "网页、新闻、图片、视频和地图都能在这里搜索到。"):
@@ -352,3 +359,51 @@ def test_a_row_of_bracketed_labels_is_buttons_and_a_bracketed_tag_before_a_headl
     assert classify_line("【打印】【纠错】") == Reason.BUTTON
     assert classify_line("[Print] [Email] [Share]") == Reason.BUTTON
     assert classify_line("【独家】市政府公布新的公交线路规划，明年春季开通") is None
+
+
+# ---- page furniture glued into lines (glued_furniture), each kind with the near-misses that must stay
+
+
+def _cuts(line: str, previous: str = "") -> list[tuple[str, str]]:
+    return [(line[a:b], reason.value) for a, b, reason in glued_furniture(line, previous)]
+
+
+def test_edit_labels_are_cut_and_the_words_around_them_stay():
+    assert _cuts("组成播报编辑《WIPO版权条约》由25条组成") == [("播报编辑", "button")]
+    assert _cuts("History [edit] The city was founded in 1200.") == [("[edit]", "button")]
+    assert _cuts("他在电视台担任新闻编辑，负责播报。") == []
+
+
+def test_a_flattened_table_of_contents_is_cut_up_to_the_first_section():
+    line = "若干问题目录1产生2组成3详细内容产生国际互联网条约(1张)世界知识产权组织于1996年"
+    assert _cuts(line) == [("目录1产生2组成3详细内容", "nav_menu")]
+    line = "Wellington Contents 1 History 2 Geography 3 References History The town was founded in 1840."
+    assert _cuts(line) == [("Contents 1 History 2 Geography 3 References ", "nav_menu")]
+    # numbered items that do not lead back to the first one, and two items only, are not a table of contents
+    assert _cuts("The contents 1 apple 2 pears 3 plums were sold by noon.") == []
+    assert _cuts("目录1产生2组成，后来又有了修订。") == []
+
+
+def test_a_title_with_its_site_suffix_printed_again_before_the_heading_is_cut():
+    title = "国际互联网公约(网上投资请小心) - 知乎"
+    line = title + "切换模式写文章登录/注册国际互联网公约(网上投资请小心)万事具备 只欠东风"
+    assert _cuts(line, title) == [(title + "切换模式写文章登录/注册", "duplicate_passage")]
+    # no title line before it: a phrase said twice is prose; a dateline is not a title
+    assert _cuts("Marionette Fission – Making Marionette Fission compatible DONE", "Status") == []
+    assert _cuts("LONDON - Officials in LONDON said on Monday", "LONDON - Officials") == []
+
+
+def test_a_publish_line_with_its_glued_tags_is_cut_not_a_date_inside_a_sentence():
+    line = "如有侵权 立马删除)发布于 2021-03-30 14:34互联网全球化网络诈骗"
+    assert _cuts(line) == [("发布于 2021-03-30 14:34互联网全球化网络诈骗", "byline")]
+    assert _cuts("他说这篇文章发布于 2021-03-30，后来被删除了。") == []
+
+
+def test_a_fair_use_notice_is_a_footer_but_an_article_citing_the_statute_is_not():
+    notice = ("This document has been published on 16Dec15 by the Equipo Nizkor and Derechos Human Rights. In "
+              "accordance with Title 17 U.S.C. Section 107, this material is distributed without profit to those "
+              "who have expressed a prior interest in receiving the included information for research and "
+              "educational purposes.")
+    assert classify_line(notice) == Reason.FOOTER
+    assert classify_line("Under 17 U.S.C. § 107, courts weigh four factors to decide whether a use is fair, "
+                         "and the first is the purpose of the use.") is None
