@@ -177,11 +177,21 @@ def space_repair() -> dict:
 def furniture_false_cuts() -> dict:
     """The rules for page furniture glued into lines and for fair-use notices, line by line over the clean gold
     texts (both halves): every match on such text is a false cut. {kind: {"documents", "chars"}}."""
-    from pipeline.stages.boilerplate import FAIR_USE_CITATION, FAIR_USE_TERMS, glued_furniture
+    from pipeline.stages.boilerplate import (
+        FAIR_USE_CITATION,
+        FAIR_USE_TERMS,
+        glued_furniture,
+        is_cookie_notice,
+        is_labelled_link,
+        is_share_label,
+    )
 
     kinds = {"button": "edit labels", "nav_menu": "flattened tables of contents",
              "duplicate_passage": "titles with a site suffix", "byline": "publish lines"}
-    found = {name: {"documents": 0, "chars": 0} for name in [*kinds.values(), "fair-use notices"]}
+    line_rules = {"fair-use notices": lambda line: FAIR_USE_CITATION.search(line) and FAIR_USE_TERMS.search(line),
+                  "cookie notices": is_cookie_notice, "share labels": is_share_label,
+                  "labelled links (previous/next, read more)": is_labelled_link}
+    found = {name: {"documents": 0, "chars": 0} for name in [*kinds.values(), *line_rules]}
     total_chars = 0
     for loader in (load_cleaneval, load_scrapinghub, load_readability, load_zh):
         for page in loader():
@@ -193,8 +203,9 @@ def furniture_false_cuts() -> dict:
             for line in page.gold.split("\n"):
                 for a, b, reason in glued_furniture(line, previous):
                     hit[kinds[reason.value]] = hit.get(kinds[reason.value], 0) + b - a
-                if FAIR_USE_CITATION.search(line) and FAIR_USE_TERMS.search(line):
-                    hit["fair-use notices"] = hit.get("fair-use notices", 0) + len(line)
+                for name, rule in line_rules.items():
+                    if line.strip() and rule(line.strip()):
+                        hit[name] = hit.get(name, 0) + len(line.strip())
                 previous = line if line.strip() else previous
             for name, chars in hit.items():
                 found[name]["documents"] += 1
@@ -266,7 +277,7 @@ def render(r: dict) -> str:
         f = r["furniture"]
         lines += ["", "Page furniture glued into lines (edit labels such as 播报编辑, tables of contents run together, "
                   "a title with its site suffix printed again before the heading, publish lines with their tags) and "
-                  "fair-use notices, each rule alone over the same clean texts (both halves, "
+                  "lines of their own (fair-use and cookie notices, share labels, labelled links), each rule alone over the same clean texts (both halves, "
                   f"{f['chars']:,} characters): " + "; ".join(
                       f"{name} {v['chars']} characters cut in {v['documents']} documents"
                       for name, v in f["kinds"].items()) + "."]

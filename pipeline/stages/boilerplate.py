@@ -42,6 +42,47 @@ FOOTER = re.compile(
 FAIR_USE_CITATION = re.compile(r"\b17\s*U\.?\s?S\.?\s?C\.?\s*(?:Section|Sec\.|§)\s*107\b", re.IGNORECASE)
 FAIR_USE_TERMS = re.compile(r"without profit|prior interest in receiving|for research and educational purposes",
                             re.IGNORECASE)
+# a cookie banner: the site says it uses cookies and asks for consent (an article about cookies says neither)
+COOKIE_USE = re.compile(
+    r"\b(?:we|this (?:web)?site|our (?:web)?site|this page)\s+(?:uses?|may use|are using)\s+cookies\b|"
+    r"\buse of cookies\b|\baccept (?:all )?cookies\b|(?:本网站|本站|我们|网站|本平台)(?:会|将)?(?:使用|采用)\s*cookies?",
+    re.IGNORECASE,
+)
+COOKIE_CONSENT = re.compile(r"agree|consent|accept|continu|experience|同意|继续|体验|了解更多|隐私", re.IGNORECASE)
+# a share bar's label ("分享到：", "Share this:") with at most the networks after it
+SHARE_LABEL = re.compile(r"^\W*(?:分享到|分享至|分享给|share (?:this(?: (?:article|story|post|page))?|on|to|via|it))"
+                         r"\s*[:：]\s*(?P<rest>.*)$", re.IGNORECASE)
+# a link with its label at an article's edge: previous/next article, read more ("上一篇：<title>", "Read more:
+# <headline>"). Not "See also:" or "Related:": those sit inside articles (hatnotes, inline links that annotators
+# keep), and cut there they make the headings next to them look like boilerplate to the context pass
+LINK_LABEL = re.compile(
+    r"^\W*(?:上一篇|下一篇|上一条|下一条|上一章|下一章|前一篇|后一篇|上一页|下一页|延伸阅读|推荐阅读|"
+    r"previous(?: (?:post|article|story|page|entry))?|next(?: (?:post|article|story|page|entry))?|read (?:more|next|also))"
+    r"\s*[:：]\s*(?P<rest>.*)$",
+    re.IGNORECASE,
+)
+LINK_TEXT_END = re.compile(r"[.。!！;；]\s*$")
+
+
+def is_cookie_notice(line: str) -> bool:
+    return len(line) <= 400 and COOKIE_USE.search(line) is not None and COOKIE_CONSENT.search(line) is not None
+
+
+def is_share_label(line: str) -> bool:
+    match = SHARE_LABEL.match(line)
+    return match is not None and len(match.group("rest")) <= 40 and not SENTENCE_PUNCT.search(match.group("rest"))
+
+
+def is_labelled_link(line: str) -> bool:
+    """A label, then at most a headline: a title is short and does not end like a sentence."""
+    match = LINK_LABEL.match(line)
+    if match is None:
+        return False
+    rest = match.group("rest").strip()
+    short = len(rest) <= 50 if is_cjk_line(rest) else len(rest.split()) <= 16
+    return bool(rest) and short and not LINK_TEXT_END.search(rest)
+
+
 FOOTER_LOWER = re.compile(FOOTER.pattern.lower())  # for lowercased text (see footer_candidate_lines)
 BYLINE = re.compile(
     r"^(\(?[\w .]{1,30}\)?\s*)?(updated|published|posted|last modified|source|author|by|editor|发布时间|"
@@ -254,6 +295,12 @@ def classify_line(line: str) -> Reason | None:
         return Reason.BUTTON
     if len(stripped) <= 800 and FAIR_USE_CITATION.search(stripped) and FAIR_USE_TERMS.search(stripped):
         return Reason.FOOTER  # a reposting site's fair-use notice, however long its sentence
+    if is_cookie_notice(stripped):
+        return Reason.FOOTER
+    if is_share_label(stripped):
+        return Reason.BUTTON
+    if is_labelled_link(stripped):
+        return Reason.RELATED_LINKS
     words = len(WORD.findall(stripped))
     cjk = is_cjk_line(stripped)
     short_enough = len(stripped) <= 120 if cjk else words <= 25
@@ -420,7 +467,9 @@ def context_verdicts(text: str, verdicts: list[LineVerdict], max_gap: int = 2) -
     context-sensitive pass, on lines): a line between prose lines is kept; a neutral line within `max_gap`
     lines of prose is kept; a short line is kept only right before prose (a heading) or between prose lines.
     The lines of a hard-wrapped paragraph are classed together (`_wrapped_units`).
-    Does nothing to a document without any prose line (a list page is not for us to judge here)."""
+    Does nothing to a document without any prose line (a list page is not for us to judge here); a prose line
+    that a line rule cut (a cookie banner, a footer sentence) counts: a page whose only prose is boilerplate is
+    not a list page."""
     units = _wrapped_units(text, verdicts)
     joined: dict[int, list[str]] = {}
     for i, v in enumerate(verdicts):
@@ -435,8 +484,7 @@ def context_verdicts(text: str, verdicts: list[LineVerdict], max_gap: int = 2) -
             kinds.append(BAD)
         else:
             kinds.append(unit_quality[units[i]])
-    good_rows = [i for i, k in enumerate(kinds) if k == GOOD]
-    if not good_rows:
+    if not any(unit_quality[units[i]] == GOOD for i, v in enumerate(verdicts) if text[v.start : v.end].strip()):
         return
     n = len(kinds)
     prev_class: list[tuple[str, int]] = [("edge", -1)] * n  # nearest good/bad line above and its distance

@@ -16,6 +16,7 @@ from .boilerplate import (
     WORD,
     classify_line,
     has_sentence_shape,
+    is_cookie_notice,
     line_quality,
 )
 
@@ -62,6 +63,8 @@ def split_pages(text: str) -> list[str]:
         if not stripped:
             continue
         reason = classify_line(stripped)
+        if reason == Reason.FOOTER and is_cookie_notice(stripped):
+            reason = None  # a cookie banner sits anywhere on a page: it does not end one
         if reason == Reason.FOOTER:
             seen_footer_at = i
             continue

@@ -407,3 +407,41 @@ def test_a_fair_use_notice_is_a_footer_but_an_article_citing_the_statute_is_not(
     assert classify_line(notice) == Reason.FOOTER
     assert classify_line("Under 17 U.S.C. § 107, courts weigh four factors to decide whether a use is fair, "
                          "and the first is the purpose of the use.") is None
+
+
+def test_cookie_banners_are_footer_lines_but_an_article_about_cookies_is_not():
+    assert classify_line("We use cookies to improve your experience. By continuing to browse you agree to our use "
+                         "of cookies.") == Reason.FOOTER
+    assert classify_line("本网站使用cookie以提升您的浏览体验，继续浏览即表示您同意我们使用cookie。") == Reason.FOOTER
+    assert classify_line("Browsers store cookies so that a site remembers what was in a shopping basket, and "
+                         "regulators now ask sites to explain what they keep.") is None
+
+
+def test_share_labels_and_labelled_links_are_cut_a_sentence_after_the_label_is_not():
+    assert classify_line("分享到：") == Reason.BUTTON
+    assert classify_line("Share this:") == Reason.BUTTON
+    assert classify_line("上一篇：关于开展读书月活动的通知") == Reason.RELATED_LINKS
+    assert classify_line("Read more: Tunisia sends most foreign fighters to Islamic State in Syria") == \
+        Reason.RELATED_LINKS
+    assert classify_line("Next Post: WeFoster Launches Hosting Platform") == Reason.RELATED_LINKS
+    # in-article cross references stay (annotators keep them), and so does a sentence after a label
+    assert classify_line("See also: List of companies of New Zealand") is None
+    assert classify_line("Related: Chicago is America's most segregated city") is None
+    assert classify_line("Next: the council will vote on the budget in March, and the mayor expects it to pass.") \
+        is None
+
+
+def test_a_page_whose_only_prose_is_a_cookie_banner_is_not_a_list_page():
+    page = "\n".join(["Latest stories", "Dollar rises as markets wait", "Cricket", "Terms", "Disclaimer",
+                      "We use cookies to understand how you use our site and to improve user experience. By "
+                      "continuing to use our site you accept our use of cookies.", "Sitemap"])
+    doc = Document(id="p", source="p.txt", text=page)
+    text_boilerplate_stage(doc, Config())
+    assert doc.rejected and doc.reason == Reason.BOILERPLATE
+    # a list page without any prose is left whole, as before
+    listing = "\n".join(["Dollar rises as markets wait for the central bank decision",
+                         "Council approves the new cycle path along the canal",
+                         "Harbour lights to be switched on before the winter storms"])
+    doc = Document(id="q", source="q.txt", text=listing)
+    text_boilerplate_stage(doc, Config())
+    assert not doc.rejected and doc.text == listing
