@@ -183,6 +183,7 @@ def furniture_false_cuts() -> dict:
         glued_furniture,
         is_cookie_notice,
         is_labelled_link,
+        is_listing_meta,
         is_share_label,
     )
 
@@ -190,7 +191,9 @@ def furniture_false_cuts() -> dict:
              "duplicate_passage": "titles with a site suffix", "byline": "publish lines"}
     line_rules = {"fair-use notices": lambda line: FAIR_USE_CITATION.search(line) and FAIR_USE_TERMS.search(line),
                   "cookie notices": is_cookie_notice, "share labels": is_share_label,
-                  "labelled links (previous/next, read more)": is_labelled_link}
+                  "labelled links (previous/next, read more)": is_labelled_link,
+                  # a listing needs three such rows in a run: a line alone is an upper bound of its false cuts
+                  "listing meta lines (author, time, counts)": is_listing_meta}
     found = {name: {"documents": 0, "chars": 0} for name in [*kinds.values(), *line_rules]}
     total_chars = 0
     for loader in (load_cleaneval, load_scrapinghub, load_readability, load_zh):

@@ -462,6 +462,67 @@ def _wrapped_units(text: str, verdicts: list[LineVerdict]) -> list[int]:
     return unit
 
 
+# A forum or download listing: rows of post titles, each with its author, time, size and reply/view counts
+# ("作者 2021-03-30 回复 12 查看 345", "12 replies · 345 views · 2 hours ago", "1.2 MB 2021-03-30 下载 88").
+COUNT_FIELD = re.compile(
+    r"(?:回复|回帖|查看|浏览|阅读|点击|评论|人气|下载|replies|views|reads|comments|hits|downloads)\s*[:：]?\s*"
+    r"\d[\d,.]*\s*[kKwW万]?|\d[\d,.]*\s*[kKwW万]?\s*(?:次|个|条)?\s*(?:回复|回帖|查看|浏览|阅读|点击|评论|下载|"
+    r"replies|reply|views|view|reads|comments|comment|hits|downloads)\b",
+    re.IGNORECASE,
+)
+SIZE_FIELD = re.compile(r"\b\d+(?:\.\d+)?\s*(?:[KMGT]i?B|[KMG])\b", re.IGNORECASE)
+TIME_FIELD = re.compile(
+    r"\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?|\b\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}\b|\b\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AP]M)?|"
+    r"\d+\s*(?:秒|分钟|小时|天|周|个月|年)前|\b\d+\s*(?:minutes?|hours?|days?|weeks?|months?|years?)\s+ago\b|昨天|前天|今天",
+    re.IGNORECASE,
+)
+RATIO_FIELD = re.compile(r"\b\d+\s*/\s*\d+\b")  # replies/views: "12/345"
+LISTING_GLUE = re.compile(r"[\s|/·•,，;；:：()（）\[\]【】\-–—]+")
+LISTING_MIN_ROWS = 3
+
+
+def is_listing_meta(line: str) -> bool:
+    """The meta part of a listing row: at least two fields (a count, a size, a time, replies/views), and besides
+    them at most an author's name (16 characters); never a sentence."""
+    if len(line) > 120 or SENTENCE_QUESTION.search(line):
+        return False
+    rest, times = TIME_FIELD.subn(" ", line)  # times first: "2021-03-30 下载" holds no count "30 下载"
+    counts = 0
+    for pattern in (SIZE_FIELD, COUNT_FIELD, RATIO_FIELD):
+        rest, found = pattern.subn(" ", rest)
+        counts += found
+    return counts >= 1 and times + counts >= 2 and len(LISTING_GLUE.sub("", rest)) <= 16
+
+
+def listing_verdicts(text: str, verdicts: list[LineVerdict]) -> None:
+    """Mark, in place, the rows of a listing as `listing`: at least LISTING_MIN_ROWS meta lines (`is_listing_meta`)
+    with at most two title lines (short, not sentences) before each, one after the other. An article that gives
+    one post's date and counts has one such line, not a run."""
+    lines = [(i, text[v.start : v.end].strip()) for i, v in enumerate(verdicts)]
+    lines = [(i, line) for i, line in lines if line]
+    meta = [k for k, (_, line) in enumerate(lines) if is_listing_meta(line)]
+    runs: list[list[int]] = []
+    for k in meta:
+        gap = lines[runs[-1][-1] + 1 : k] if runs else None
+        if gap is not None and len(gap) <= 2 and all(
+                line_quality(line) != GOOD and not SENTENCE_END.search(line) for _, line in gap):
+            runs[-1].extend(range(runs[-1][-1] + 1, k + 1))
+        else:
+            runs.append([k])
+    for run in runs:
+        if sum(1 for k in run if k in meta) < LISTING_MIN_ROWS:
+            continue
+        first = run[0]
+        # the title lines of the first row sit before its meta line
+        while first > run[0] - 2 and first > 0 and line_quality(lines[first - 1][1]) != GOOD and not SENTENCE_END.search(
+                lines[first - 1][1]) and not is_listing_meta(lines[first - 1][1]):
+            first -= 1
+        for k in range(first, run[-1] + 1):
+            verdict = verdicts[lines[k][0]]
+            if verdict.reason is None:
+                verdict.reason = Reason.LISTING
+
+
 def context_verdicts(text: str, verdicts: list[LineVerdict], max_gap: int = 2) -> None:
     """Mark short and neutral lines that sit away from prose as `off_content`, in place (jusText's
     context-sensitive pass, on lines): a line between prose lines is kept; a neutral line within `max_gap`
@@ -756,6 +817,7 @@ def text_boilerplate_stage(doc: Document, config: Config) -> Document:
     if not config.boilerplate.line_rules or doc.content_type == "html":
         return doc
     verdicts = line_verdicts(doc.text)
+    listing_verdicts(doc.text, verdicts)
     context_verdicts(doc.text, verdicts)
     repeated_line_verdicts(doc.text, verdicts)
     return cut_lines(doc, verdicts, "boilerplate", "every line was boilerplate", inline=True)

@@ -445,3 +445,30 @@ def test_a_page_whose_only_prose_is_a_cookie_banner_is_not_a_list_page():
     doc = Document(id="q", source="q.txt", text=listing)
     text_boilerplate_stage(doc, Config())
     assert not doc.rejected and doc.text == listing
+
+
+def test_forum_and_download_listings_are_cut_as_listing_rows():
+    rows = ["求助：电脑开机蓝屏怎么办", "小明 2021-03-30 回复 12 查看 345", "分享一个好用的笔记软件",
+            "阿强 2021-03-29 回复 3 查看 88", "周末一起去爬山吗", "山友 2021-03-28 回复 40 查看 1200"]
+    doc = Document(id="f", source="f.txt", text=ZH_ARTICLE + "\n".join(rows) + "\n" + ZH_ARTICLE.replace("图书馆", "博物馆"))
+    text_boilerplate_stage(doc, Config())
+    assert not any(row in doc.text for row in rows) and ZH_ARTICLE.strip() in doc.text
+    assert {s.reason for s in doc.spans} == {"listing"}
+    downloads = ["Annual report 2023", "report-2023.pdf 1.2 MB 2024-03-30 88 downloads",
+                 "Budget tables", "budget.xlsx 340 KB 2024-02-11 12 downloads",
+                 "Minutes of the March meeting", "minutes.docx 80 KB 2024-03-02 5 downloads"]
+    doc = Document(id="d", source="d.txt", text=ARTICLE + "\n".join(downloads) + "\n" + ARTICLE)
+    text_boilerplate_stage(doc, Config())
+    assert not any(row in doc.text for row in downloads) and "repair the bridge" in doc.text
+
+
+def test_one_line_of_post_details_in_an_article_is_not_a_listing():
+    from pipeline.stages.boilerplate import is_listing_meta
+
+    assert is_listing_meta("12 replies · 345 views · 2 hours ago")
+    assert not is_listing_meta("The match drew 45,000 views and 300 comments within 2 hours of the post.")
+    assert not is_listing_meta("2/26/2015 7:11 AM PST BY TMZ STAFF")  # a byline: a time, no count
+    text = "小明 2021-03-30 回复 12 查看 345\n" + ZH_ARTICLE
+    doc = Document(id="o", source="o.txt", text=text)
+    text_boilerplate_stage(doc, Config())
+    assert "listing" not in {s.reason for s in doc.spans}
