@@ -19,7 +19,6 @@ the benchmark skips and says how to set it up.
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import os
 import shutil
@@ -44,6 +43,7 @@ from bench.common import (  # noqa: E402
     write_result,
 )
 from bench.common import f1 as f1_of  # noqa: E402
+from bench.scaling_bench import make_warc  # noqa: E402
 from bench.text_dump_bench import build_dumps  # noqa: E402
 
 PEER_VENV = WORK / "datatrove-venv"
@@ -87,19 +87,6 @@ def gold_pages() -> list:
 
 def page_url(i: int) -> str:
     return f"https://peer-bench.example/p{i:05d}"
-
-
-def make_warc(path: Path, pages: list) -> int:
-    from warcio.statusandheaders import StatusAndHeaders
-    from warcio.warcwriter import WARCWriter
-
-    with open(path, "wb") as fh:
-        writer = WARCWriter(fh, gzip=True)
-        for i, page in enumerate(pages):
-            headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
-            writer.write_record(writer.create_warc_record(page_url(i), "response", payload=io.BytesIO(page.html),
-                                                          http_headers=headers))
-    return path.stat().st_size
 
 
 def score(kept: dict[str, str], gold: dict[str, str]) -> dict:
@@ -183,7 +170,7 @@ def main(argv: list[str] | None = None) -> int:
     hf_home = work / "hf"
     place_lid_model(hf_home)
     warc = work / "warc" / "pages.warc.gz"
-    warc_bytes = make_warc(warc, pages)
+    warc_bytes = make_warc(warc, len(pages), pages, lambda i, _page: page_url(i))
     warc_gold = {page_url(i): p.gold for i, p in enumerate(pages)}
     dumps = build_dumps(work / "dumps")
     dumps_jsonl = work / "dumps.jsonl"

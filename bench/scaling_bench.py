@@ -52,7 +52,9 @@ def make_jsonl(path: Path, records: int, found: list) -> int:
     return path.stat().st_size
 
 
-def make_warc(path: Path, count: int, found: list) -> int:
+def make_warc(path: Path, count: int, found: list, url_of=None) -> int:
+    """A WARC of `count` response records cycling through `found` (one gzip member per record); `url_of(i,
+    page)` names record i (default: the page's own URL)."""
     from warcio.statusandheaders import StatusAndHeaders
     from warcio.warcwriter import WARCWriter
 
@@ -60,9 +62,9 @@ def make_warc(path: Path, count: int, found: list) -> int:
         writer = WARCWriter(fh, gzip=True)
         for i in range(count):
             page = found[i % len(found)]
+            url = url_of(i, page) if url_of else page.url or f"https://example.org/page/{i}"
             headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
-            record = writer.create_warc_record(page.url or f"https://example.org/page/{i}", "response",
-                                               payload=io.BytesIO(page.html), http_headers=headers)
+            record = writer.create_warc_record(url, "response", payload=io.BytesIO(page.html), http_headers=headers)
             writer.write_record(record)
     return path.stat().st_size
 
