@@ -213,7 +213,7 @@ def pull(url: str, folder: Path) -> int:
     machine may have just written them and not yet uploaded them); publish removes whatever the new manifest
     does not list, here and on the store."""
     fs, root = filesystem(url)
-    remote = {k: v for k, v in _remote_files(url).items() if _published(k)}
+    remote = published_files(url)
     local = _local_files(folder)
     fetched = 0
     for rel, size in sorted(remote.items()):
@@ -268,12 +268,18 @@ def remove_prefix(url: str) -> None:
     fs.invalidate_cache()
 
 
-def upload_new(folder: Path, url: str, reports: bool = True) -> int:
+def published_files(url: str) -> dict[str, int]:
+    """rel path -> size of the published corpus's files on the store (work files left out)."""
+    return {k: v for k, v in _remote_files(url).items() if _published(k)}
+
+
+def upload_new(folder: Path, url: str, reports: bool = True, remote: dict[str, int] | None = None) -> int:
     """Upload the local mirror's new and changed files (never the manifest): a reader of the store still sees
     the previous run whole, since its manifest names none of these. `reports=False`: not stats.json and
-    report.html either (a task before publish uploads what it wrote into data/, rejected/ and index/)."""
+    report.html either (a task before publish uploads what it wrote into data/, rejected/ and index/).
+    `remote`: the store's `published_files`, when the caller has listed them already."""
     fs, root = filesystem(url)
-    remote = {k: v for k, v in _remote_files(url).items() if _published(k)}
+    remote = published_files(url) if remote is None else remote
     sent = 0
     for rel, size in sorted(_local_files(folder).items()):
         if rel == MANIFEST or (rel in PUBLISHED_FILES and not reports):
@@ -291,12 +297,13 @@ def commit(folder: Path, url: str) -> None:
     fs.put_file(str(folder / MANIFEST), posixpath.join(root, MANIFEST))
 
 
-def remove_unlisted(folder: Path, url: str) -> int:
+def remove_unlisted(folder: Path, url: str, remote: dict[str, int] | None = None) -> int:
     """After the commit: remove from the store what the local mirror (the new manifest) no longer has, the
-    leftovers of an interrupted upload included."""
+    leftovers of an interrupted upload included. `remote`: the listing taken before the upload will do (what
+    was uploaded since is in the mirror, so never stale)."""
     fs, root = filesystem(url)
-    remote = {k for k in _remote_files(url) if _published(k)}
-    stale = sorted(remote - set(_local_files(folder)) - {MANIFEST})
+    remote = published_files(url) if remote is None else remote
+    stale = sorted(set(remote) - set(_local_files(folder)) - {MANIFEST})
     if stale:
         fs.rm([posixpath.join(root, rel) for rel in stale])
     fs.invalidate_cache()

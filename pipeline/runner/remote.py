@@ -84,10 +84,11 @@ def push(plan: RunPlan) -> None:
 def publish_to_store(mirror: Path, url: str) -> None:
     """The published mirror to the store: new files, then the manifest (the commit), then what it no longer
     lists. A crash before the commit leaves the store's previous corpus whole; the next run finishes the job."""
-    sent = storage.upload_new(mirror, url)
+    listed = storage.published_files(url)  # one listing serves the upload and the clean-up
+    sent = storage.upload_new(mirror, url, remote=listed)
     crash_point("store-commit")
     storage.commit(mirror, url)
-    removed = storage.remove_unlisted(mirror, url)
+    removed = storage.remove_unlisted(mirror, url, remote=listed)
     log.info("published to %s: %d files uploaded, manifest written, %d files removed", storage.redact(url),
              sent + 1, removed)
 
