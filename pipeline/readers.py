@@ -21,7 +21,7 @@ import os
 import stat
 import zlib
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import storage
@@ -282,23 +282,27 @@ class WorkUnit:
     file: InputFile
     records: tuple[int, int] | None = None  # (first, end) positions of `read_file`'s documents; None: all
     size: int = 0  # input bytes this unit stands for
+    start: ResumePoint | None = None  # where a part's reading begins (None: the file's start)
 
 
-def work_units(files: list[InputFile], shard_bytes: int, count: Callable[[InputFile], int]) -> list[WorkUnit]:
+def work_units(files: list[InputFile], shard_bytes: int, index: Callable[[InputFile], RecordIndex]
+               ) -> list[WorkUnit]:
     """Files in order; a file larger than `shard_bytes` holding several records (WARC, JSONL) becomes that
-    many parts of about `shard_bytes` (`count` gives its number of records), so that one big file spreads
-    over all workers. Parts split at record boundaries, and the same file and shard size give the same parts."""
+    many parts of about `shard_bytes` (`index` gives its number of records and where reading can resume), so
+    that one big file spreads over all workers and each part reads little more than its own records. Parts
+    split at record boundaries, and the same file and shard size give the same parts."""
     units: list[WorkUnit] = []
     for f in files:
         parts = -(-f.size // max(1, shard_bytes))
-        records = count(f) if parts > 1 else 1
+        found = index(f) if parts > 1 else RecordIndex(1)
+        records = found.count
         parts = min(parts, records)
         if parts <= 1:
             units.append(WorkUnit(f, None, f.size))
             continue
         for k in range(parts):
             first, end = k * records // parts, (k + 1) * records // parts
-            units.append(WorkUnit(f, (first, end), f.size * (end - first) // records))
+            units.append(WorkUnit(f, (first, end), f.size * (end - first) // records, found.resume_before(first)))
     return units
 
 
@@ -337,6 +341,9 @@ class CappedReader(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
+    def tell(self) -> int:  # decompressed bytes so far: BufferedReader.tell() over it gives record offsets
+        return self.count
+
     def readinto(self, buffer) -> int:  # type: ignore[override]
         data = self.inner.read(len(buffer))
         self.count += len(data)
@@ -359,9 +366,12 @@ COMPRESSIONS = {
 COMPRESSED_SUFFIXES = (".gz", ".bz2", ".xz")
 
 
-def _open_layers(path: str, cap: int) -> tuple[io.BufferedReader, list[str]]:
-    """Open `path`, peeling off gzip/bzip2/xz layers (nested ones too), capped in decompressed size."""
+def _open_layers(path: str, cap: int, offset: int = 0) -> tuple[io.BufferedReader, list[str]]:
+    """Open `path` (from raw byte `offset`: a record, or a gzip member), peeling off gzip/bzip2/xz layers
+    (nested ones too), capped in decompressed size."""
     raw = storage.open_input(path)  # a stored object is read in blocks, not downloaded first
+    if offset:
+        raw.seek(offset)
     stream: io.BufferedReader = io.BufferedReader(raw, buffer_size=1 << 16)
     layers: list[str] = []
     for _ in range(3):
@@ -430,27 +440,122 @@ def _rejected(
     return doc.reject(reason, detail)
 
 
-def read_file(entry: InputFile, config: Config, records: tuple[int, int] | None = None) -> Iterator[Document]:
+@dataclass(frozen=True)
+class ResumePoint:
+    """Where reading a file can start again: the raw byte `offset` of a record (in a plain file, or the start of
+    a gzip member holding it), the position of its first document, and the file's format."""
+
+    offset: int
+    position: int
+    kind: str
+
+
+@dataclass
+class RecordIndex:
+    """A file's document count and resume points (`index_records`), for splitting it into parts."""
+
+    count: int
+    resume: list[ResumePoint] = field(default_factory=list)
+
+    def resume_before(self, position: int) -> ResumePoint | None:
+        """The last resume point at or before `position` (None: read from the start)."""
+        best = None
+        for point in self.resume:
+            if point.position > position:
+                break
+            best = point
+        return best
+
+
+def read_file(entry: InputFile, config: Config, records: tuple[int, int] | None = None,
+              start: ResumePoint | None = None) -> Iterator[Document]:
     """Every document in one input file, in order; with `records` (first, end), only the documents at those
-    positions (the file is still read from its start: a part of a large file is one shard's work). Never
-    raises for bad input."""
+    positions. With `start` (a resume point at or before `first`, see `index_records`), reading begins at that
+    record instead of the file's start, so the parts of a large file cost what they hold. Never raises for
+    bad input."""
     if records is None:
         yield from _read_file(entry, config)
         return
     first, end = records
-    for position, doc in enumerate(_read_file(entry, config)):
+    position = start.position if start else 0
+    for doc in _read_file(entry, config, start=start):
         if position >= end:
             return
         if position >= first:
             yield doc
+        position += 1
+
+
+RESUME_EVERY = 1 << 20  # decompressed bytes between resume points: a part reads at most this much it skips
+
+
+def index_records(entry: InputFile, config: Config) -> RecordIndex:
+    """How many documents `read_file` yields for this file, and where reading can resume about every
+    RESUME_EVERY bytes (one read of the file; a gzip file is scanned once more for its member offsets). Resume
+    points exist for JSON Lines and WARC files, plain or gzipped with members that start at records (as
+    crawlers write WARC); a file compressed as one stream has none and its parts read it from the start."""
+    marks: list[int | None] = []
+    count = sum(1 for _ in _read_file(entry, config, marks=marks))
+    kind = marks.pop() if marks and isinstance(marks[-1], str) else None
+    if kind is None or not marks:
+        return RecordIndex(count)
+    candidates: list[tuple[int, int]] = []  # (position, decompressed offset), one per RESUME_EVERY bytes
+    next_at = RESUME_EVERY
+    for position, offset in enumerate(marks[:count]):
+        if offset is not None and offset >= next_at:
+            candidates.append((position, offset))
+            next_at = offset + RESUME_EVERY
+    layers = _layers_of(entry.path, config.input.max_decompressed_bytes)
+    if layers == []:
+        return RecordIndex(count, [ResumePoint(o, p, kind) for p, o in candidates])
+    if layers != ["gzip"]:
+        return RecordIndex(count)
+    members = _gzip_member_offsets(entry.path)  # decompressed start -> raw start
+    return RecordIndex(count, [ResumePoint(members[o], p, kind) for p, o in candidates if o in members])
 
 
 def count_records(entry: InputFile, config: Config) -> int:
     """How many documents `read_file` yields for this file (one read of it)."""
-    return sum(1 for _ in _read_file(entry, config))
+    return index_records(entry, config).count
 
 
-def _read_file(entry: InputFile, config: Config) -> Iterator[Document]:
+def _layers_of(path: str, cap: int) -> list[str]:
+    stream, layers = _open_layers(path, cap)
+    stream.close()
+    return layers
+
+
+def _gzip_member_offsets(path: str) -> dict[int, int]:
+    """{decompressed offset: raw offset} of every member of a gzip file after the first (one pass of zlib)."""
+    members: dict[int, int] = {}
+    raw_position = out_position = 0
+    decompressor = zlib.decompressobj(31)
+    with storage.open_input(path) as raw:
+        while True:
+            chunk = raw.read(1 << 20)
+            if not chunk:
+                return members
+            data = chunk
+            while data:
+                out_position += len(decompressor.decompress(data))
+                if not decompressor.eof:
+                    raw_position += len(data)
+                    break
+                used = len(data) - len(decompressor.unused_data)
+                raw_position += used
+                data = decompressor.unused_data
+                if not data.lstrip(b"\0"):
+                    raw_position += len(data)
+                    break
+                members[out_position] = raw_position
+                decompressor = zlib.decompressobj(31)
+
+
+def _read_file(entry: InputFile, config: Config, start: ResumePoint | None = None,
+               marks: list | None = None) -> Iterator[Document]:
+    """`start`: begin at a resume point (format known, numbering from its position). `marks`: filled with the
+    decompressed offset of each document's record where reading could resume there (None where not), then
+    the format as its last item (JSON Lines and WARC only)."""
     cfg = config.input
     if storage.is_remote(entry.path):
         pass  # an object: no directories, FIFOs or devices on a store
@@ -469,6 +574,15 @@ def _read_file(entry: InputFile, config: Config) -> Iterator[Document]:
             return
     count = 0
     try:
+        if start is not None:
+            stream, layers = _open_layers(entry.path, cfg.max_decompressed_bytes, start.offset)
+            with stream:
+                reader = (_read_warc(stream, entry.rel, cfg, start.position) if start.kind == "warc"
+                          else _read_jsonl(stream, entry.rel, cfg, start.position))
+                for doc in reader:
+                    count += 1
+                    yield doc
+            return
         stream, layers = _open_layers(entry.path, cfg.max_decompressed_bytes)
         name = _inner_name(entry.rel) if layers else entry.rel
         with stream:
@@ -482,9 +596,9 @@ def _read_file(entry: InputFile, config: Config) -> Iterator[Document]:
                 stream = io.BufferedReader(io.BytesIO(rest + stream.read()))  # type: ignore[arg-type]
             kind = sniff(head, name)
             if kind == "warc":
-                reader = _read_warc(stream, entry.rel, cfg)
+                reader = _read_warc(stream, entry.rel, cfg, marks=marks)
             elif kind == "jsonl":
-                reader = _read_jsonl(stream, entry.rel, cfg)
+                reader = _read_jsonl(stream, entry.rel, cfg, marks=marks)
             elif kind == "pdf":
                 reader = _read_pdf(stream, entry.rel, cfg)
             elif kind.startswith("binary:"):
@@ -496,6 +610,8 @@ def _read_file(entry: InputFile, config: Config) -> Iterator[Document]:
             for doc in reader:
                 count += 1
                 yield doc
+            if marks is not None and kind in ("warc", "jsonl"):
+                marks.append(kind)
     except DecompressionBombError as exc:
         yield _rejected(f"{entry.rel}#rest" if count else entry.rel, Reason.DECOMPRESSION_BOMB, str(exc))
     except (EOFError, zlib.error, gzip.BadGzipFile, lzma.LZMAError, OSError) as exc:
@@ -581,13 +697,17 @@ def pdf_document(data: bytes, source: str, url: str | None = None) -> Document:
     return doc
 
 
-def _read_jsonl(stream: io.BufferedReader, source: str, cfg) -> Iterator[Document]:
-    number = 0
+def _read_jsonl(stream: io.BufferedReader, source: str, cfg, first_number: int = 0,
+                marks: list | None = None) -> Iterator[Document]:
+    number = first_number
     while True:
+        where = stream.tell() if marks is not None else None
         line = stream.readline(cfg.max_file_bytes + 1)
         if not line:
             break
         number += 1
+        if marks is not None and line.strip():
+            marks.append(where)  # this line's document: reading can resume at the line
         rec_source = f"{source}#{number}"
         if len(line) > cfg.max_file_bytes:
             # skip to the end of this over-long line without holding it
@@ -640,7 +760,8 @@ def _skip_to_warc_header(stream: io.BufferedReader) -> bytes | None:
             return line
 
 
-def _warc_chunks(stream: io.BufferedReader, max_bytes: int) -> Iterator[tuple[bytes | None, str]]:
+def _warc_chunks(stream: io.BufferedReader, max_bytes: int, where: list | None = None
+                 ) -> Iterator[tuple[bytes | None, str]]:
     """Split a WARC stream into whole records by their Content-Length, one record in memory at a time.
 
     Yields (record bytes, "") or (None, problem). After a damaged header we resync on the next line that
@@ -648,6 +769,8 @@ def _warc_chunks(stream: io.BufferedReader, max_bytes: int) -> Iterator[tuple[by
     """
     pending: bytes | None = None
     while True:
+        if where is not None:  # the offset a record starting on this line starts at (None: after a resync)
+            where[:] = [stream.tell() if pending is None else None]
         line = pending if pending is not None else stream.readline(1 << 16)
         pending = None
         if not line:
@@ -698,14 +821,19 @@ def _warc_chunks(stream: io.BufferedReader, max_bytes: int) -> Iterator[tuple[by
         yield b"".join(header) + body + b"\r\n\r\n", ""
 
 
-def _read_warc(stream: io.BufferedReader, source: str, cfg) -> Iterator[Document]:
+def _read_warc(stream: io.BufferedReader, source: str, cfg, first_number: int = 0,
+               marks: list | None = None) -> Iterator[Document]:
     """WARC/WET records: split by our own header scan (robust to damage), each record parsed by warcio."""
     from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
 
-    number = 0
-    for chunk, problem in _warc_chunks(stream, cfg.max_file_bytes):
+    number = first_number
+    where: list | None = [] if marks is not None else None
+    for chunk, problem in _warc_chunks(stream, cfg.max_file_bytes, where):
+        record_start = where[0] if where else None
         if chunk is None:
+            if marks is not None:
+                marks.append(None)  # a damaged stretch: no resuming here
             number += 1
             reason = Reason.TOO_LARGE if problem.startswith("too_large") else Reason.MALFORMED
             yield _rejected(f"{source}#{number}", reason, f"WARC: {problem}", "warc")
@@ -716,12 +844,16 @@ def _read_warc(stream: io.BufferedReader, source: str, cfg) -> Iterator[Document
             for record in ArchiveIterator(io.BytesIO(chunk), check_digests=False):
                 record_docs.extend(_warc_record_documents(record, source, number, cfg))
         except (ArchiveLoadFailed, ValueError, KeyError, IndexError, EOFError) as exc:
+            if marks is not None:
+                marks.append(record_start)  # resuming at this record rejects it the same way
             number += 1
             yield _rejected(
                 f"{source}#{number}", Reason.MALFORMED, f"corrupt WARC record: {exc}"[:300], "warc"
             )
             continue
-        for doc in record_docs:
+        for k, doc in enumerate(record_docs):
+            if marks is not None:
+                marks.append(record_start if k == 0 else None)
             number += 1
             rec_source = f"{source}#{number}"
             doc.source = rec_source

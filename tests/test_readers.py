@@ -7,7 +7,9 @@ from pipeline.config import Config
 from pipeline.readers import (
     InputFile,
     binary_magic,
+    RecordIndex,
     count_records,
+    index_records,
     discover,
     group_into_shards,
     read_file,
@@ -123,7 +125,7 @@ def test_discover_sorted_relative_and_symlink_loop(tmp_path):
 
 def test_group_into_shards_is_deterministic():
     files = [InputFile(f"/x/{i}", f"{i}", 40, "") for i in range(10)]
-    units = work_units(files, 100, lambda f: 1)
+    units = work_units(files, 100, lambda f: RecordIndex(1))
     shards = group_into_shards(units, shard_bytes=100, max_files=1000)
     assert [len(s) for s in shards] == [2, 2, 2, 2, 2]
     assert group_into_shards(units, 100, 1000) == shards
@@ -135,14 +137,14 @@ def test_a_large_file_of_records_becomes_parts_at_record_boundaries(tmp_path):
     entry = InputFile(str(path), "big.jsonl", path.stat().st_size, "")
     config = Config()
     assert count_records(entry, config) == 100
-    units = work_units([entry], entry.size // 3, lambda f: count_records(f, config))
+    units = work_units([entry], entry.size // 3, lambda f: index_records(f, config))
     assert [u.records for u in units] == [(0, 33), (33, 66), (66, 100)]
     whole = [d.source for d in read_file(entry, config)]
     parts = [d.source for u in units for d in read_file(entry, config, u.records)]
     assert parts == whole and len(set(parts)) == 100
     # a large file with one document stays whole
     single = InputFile(str(path), "big.jsonl", entry.size, "")
-    assert [u.records for u in work_units([single], 10, lambda f: 1)] == [None]
+    assert [u.records for u in work_units([single], 10, lambda f: RecordIndex(1))] == [None]
 
 
 def test_vanished_file_is_rejected_not_raised(tmp_path):
@@ -170,3 +172,55 @@ def test_warc_scripts_style_sheets_and_json_are_not_pages(tmp_path):
     docs = _read(path)
     assert [d.reason for d in docs] == [None, "unsupported", "unsupported", "unsupported"]
     assert all("code or data" in d.detail for d in docs[1:]) and docs[0].content_type == "html"
+
+
+def _warc_gz(path, pages: int) -> None:
+    import io as io_lib
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    with open(path, "wb") as fh:
+        writer = WARCWriter(fh, gzip=True)
+        writer.write_record(writer.create_warcinfo_record("crawl.warc.gz", {"software": "test"}))
+        for i in range(pages):
+            body = f"<html><body><p>Page {i} says something about the harbour and the town.</p></body></html>"
+            headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+            writer.write_record(writer.create_warc_record(f"https://example.org/{i}", "response",
+                                                          payload=io_lib.BytesIO(body.encode()),
+                                                          http_headers=headers))
+
+
+@pytest.mark.parametrize("name", ["big.jsonl", "crawl.warc.gz", "crawl.warc", "big.jsonl.gz"])
+def test_parts_resume_near_their_records_and_read_the_same_documents(tmp_path, monkeypatch, name):
+    import gzip as gzip_lib
+
+    from pipeline import readers
+
+    monkeypatch.setattr(readers, "RESUME_EVERY", 2000)  # resume points every ~2 kB in these small files
+    path = tmp_path / name
+    if "warc" in name:
+        _warc_gz(path, 120)
+        if not name.endswith(".gz"):
+            path.write_bytes(gzip_lib.decompress(path.read_bytes()))
+    else:
+        lines = "".join(f'{{"text": "record number {i} of the export"}}\n' + ("\n" if i % 7 == 0 else "")
+                        for i in range(300))
+        lines = lines.replace('{"text": "record number 150', 'not json "record number 150')  # a bad line too
+        path.write_bytes(gzip_lib.compress(lines.encode()) if name.endswith(".gz") else lines.encode())
+    entry = InputFile(str(path), name, path.stat().st_size, "")
+    config = Config()
+    found = index_records(entry, config)
+    whole = [(d.source, d.text, d.raw, d.reason) for d in read_file(entry, config)]
+    assert found.count == len(whole)
+    if name == "big.jsonl.gz":
+        assert found.resume == []  # one gzip stream: no member to start from, parts read from the start
+    else:
+        assert len(found.resume) >= 4
+    units = work_units([entry], -(-entry.size // 5), lambda f: found)
+    assert len(units) == 5 and (name == "big.jsonl.gz" or all(u.start for u in units[1:]))
+    parts = [(d.source, d.text, d.raw, d.reason) for u in units for d in read_file(entry, config, u.records, u.start)]
+    assert parts == whole
+    if units[-1].start:  # the last part starts near its first record, not at the file's start
+        read = sum(1 for _ in readers._read_file(entry, config, start=units[-1].start))
+        assert read <= len(whole) - units[-1].records[0] + 20

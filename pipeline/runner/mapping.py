@@ -139,11 +139,12 @@ def map_shard(plan: RunPlan, index: int, progress: Callable[[int, int, str, floa
     try:
         units = zip(spec.files, spec.records or [None] * len(spec.files), spec.sizes or [None] * len(spec.files),
                     strict=True)
-        for file_index, records, size in units:
+        for k, (file_index, records, size) in enumerate(units):
             entry = plan.input_file(file_index)
             file_docs = 0
             unit_started = time.perf_counter()
-            for raw_doc in read_file(entry, config, tuple(records) if records else None):
+            start = spec.start_of(k) if records else None
+            for raw_doc in read_file(entry, config, tuple(records) if records else None, start):
                 for doc in run_stages(raw_doc, config, stats):
                     file_docs += 1
                     if doc.rejected:

@@ -22,7 +22,7 @@ from ..corpus import (
     read_manifest,
     why_not_reusable,
 )
-from ..readers import InputFile, count_records, discover, group_into_shards, work_units
+from ..readers import InputFile, ResumePoint, discover, group_into_shards, index_records, work_units
 from ..writer import atomic_write_json, read_json
 from .faults import WORK_DIR
 
@@ -36,6 +36,13 @@ class ShardSpec:
     bytes: int
     records: list[list[int] | None] = field(default_factory=list)  # per file: [first, end) of its records, or None
     sizes: list[int] = field(default_factory=list)  # per file: the input bytes it stands for (a part: its share)
+    # per file: [raw offset, position, format] where a part's reading begins (None: the file's start); not in
+    # `key`: where reading starts changes the cost, never the rows
+    starts: list[list | None] = field(default_factory=list)
+
+    def start_of(self, k: int) -> ResumePoint | None:
+        point = self.starts[k] if k < len(self.starts) else None
+        return ResumePoint(*point) if point else None
 
 
 @dataclass
@@ -129,7 +136,7 @@ def plan_run(inputs: Iterable[str], output: str | Path, config: Config, incremen
     force = force or (allow_empty and not files)  # an empty corpus asked for: no shrink guard at publish
     shards = []
     file_index = {f.rel: i for i, f in enumerate(changes.to_process)}
-    units = work_units(changes.to_process, cfg.shard_bytes, lambda f: count_records(f, config))
+    units = work_units(changes.to_process, cfg.shard_bytes, lambda f: index_records(f, config))
     for index, group in enumerate(group_into_shards(units, cfg.shard_bytes, cfg.shard_max_files)):
         h = hashlib.sha256((fingerprint + __version__).encode())
         for unit in group:
@@ -139,7 +146,9 @@ def plan_run(inputs: Iterable[str], output: str | Path, config: Config, incremen
                 h.update(f"{unit.records[0]}:{unit.records[1]}\0".encode())
         shards.append(ShardSpec(index, h.hexdigest()[:12], [file_index[u.file.rel] for u in group],
                                 sum(u.size for u in group), [list(u.records) if u.records else None for u in group],
-                                [u.size for u in group]))
+                                [u.size for u in group],
+                                [[u.start.offset, u.start.position, u.start.kind] if u.start else None
+                                 for u in group]))
     state = hashlib.sha256((fingerprint + __version__ + mode + (previous or {}).get("run_key", "")).encode())
     for f in files:
         state.update(f.rel.encode("utf-8", "surrogateescape") + b"\0" + f.sha256.encode() + b"\0")
