@@ -489,29 +489,40 @@ def read_file(entry: InputFile, config: Config, records: tuple[int, int] | None 
 RESUME_EVERY = 1 << 20  # decompressed bytes between resume points: a part reads at most this much it skips
 
 
+class _ResumeMarks:
+    """What the readers report while planning: for each document, the decompressed offset of its record where
+    reading could resume there (None where not). Keeps one candidate per RESUME_EVERY bytes, not one per
+    document (a file of millions of lines)."""
+
+    def __init__(self) -> None:
+        self.position = 0
+        self.next_at = RESUME_EVERY
+        self.candidates: list[tuple[int, int]] = []  # (position, decompressed offset)
+        self.kind: str | None = None
+
+    def append(self, offset: int | None) -> None:
+        if offset is not None and offset >= self.next_at:
+            self.candidates.append((self.position, offset))
+            self.next_at = offset + RESUME_EVERY
+        self.position += 1
+
+
 def index_records(entry: InputFile, config: Config) -> RecordIndex:
     """How many documents `read_file` yields for this file, and where reading can resume about every
     RESUME_EVERY bytes (one read of the file; a gzip file is scanned once more for its member offsets). Resume
     points exist for JSON Lines and WARC files, plain or gzipped with members that start at records (as
     crawlers write WARC); a file compressed as one stream has none and its parts read it from the start."""
-    marks: list[int | None] = []
+    marks = _ResumeMarks()
     count = sum(1 for _ in _read_file(entry, config, marks=marks))
-    kind = marks.pop() if marks and isinstance(marks[-1], str) else None
-    if kind is None or not marks:
+    if marks.kind is None or marks.position != count or not marks.candidates:
         return RecordIndex(count)
-    candidates: list[tuple[int, int]] = []  # (position, decompressed offset), one per RESUME_EVERY bytes
-    next_at = RESUME_EVERY
-    for position, offset in enumerate(marks[:count]):
-        if offset is not None and offset >= next_at:
-            candidates.append((position, offset))
-            next_at = offset + RESUME_EVERY
     layers = _layers_of(entry.path, config.input.max_decompressed_bytes)
     if layers == []:
-        return RecordIndex(count, [ResumePoint(o, p, kind) for p, o in candidates])
+        return RecordIndex(count, [ResumePoint(o, p, marks.kind) for p, o in marks.candidates])
     if layers != ["gzip"]:
         return RecordIndex(count)
     members = _gzip_member_offsets(entry.path)  # decompressed start -> raw start
-    return RecordIndex(count, [ResumePoint(members[o], p, kind) for p, o in candidates if o in members])
+    return RecordIndex(count, [ResumePoint(members[o], p, marks.kind) for p, o in marks.candidates if o in members])
 
 
 def count_records(entry: InputFile, config: Config) -> int:
@@ -552,10 +563,10 @@ def _gzip_member_offsets(path: str) -> dict[int, int]:
 
 
 def _read_file(entry: InputFile, config: Config, start: ResumePoint | None = None,
-               marks: list | None = None) -> Iterator[Document]:
-    """`start`: begin at a resume point (format known, numbering from its position). `marks`: filled with the
-    decompressed offset of each document's record where reading could resume there (None where not), then
-    the format as its last item (JSON Lines and WARC only)."""
+               marks: _ResumeMarks | None = None) -> Iterator[Document]:
+    """`start`: begin at a resume point (format known, numbering from its position). `marks`: told the
+    decompressed offset of each document's record where reading could resume there (None where not), and
+    the format once the file was read whole (JSON Lines and WARC only)."""
     cfg = config.input
     if storage.is_remote(entry.path):
         pass  # an object: no directories, FIFOs or devices on a store
@@ -611,7 +622,7 @@ def _read_file(entry: InputFile, config: Config, start: ResumePoint | None = Non
                 count += 1
                 yield doc
             if marks is not None and kind in ("warc", "jsonl"):
-                marks.append(kind)
+                marks.kind = kind
     except DecompressionBombError as exc:
         yield _rejected(f"{entry.rel}#rest" if count else entry.rel, Reason.DECOMPRESSION_BOMB, str(exc))
     except (EOFError, zlib.error, gzip.BadGzipFile, lzma.LZMAError, OSError) as exc:
@@ -698,7 +709,7 @@ def pdf_document(data: bytes, source: str, url: str | None = None) -> Document:
 
 
 def _read_jsonl(stream: io.BufferedReader, source: str, cfg, first_number: int = 0,
-                marks: list | None = None) -> Iterator[Document]:
+                marks: _ResumeMarks | None = None) -> Iterator[Document]:
     number = first_number
     while True:
         where = stream.tell() if marks is not None else None
@@ -822,7 +833,7 @@ def _warc_chunks(stream: io.BufferedReader, max_bytes: int, where: list | None =
 
 
 def _read_warc(stream: io.BufferedReader, source: str, cfg, first_number: int = 0,
-               marks: list | None = None) -> Iterator[Document]:
+               marks: _ResumeMarks | None = None) -> Iterator[Document]:
     """WARC/WET records: split by our own header scan (robust to damage), each record parsed by warcio."""
     from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
