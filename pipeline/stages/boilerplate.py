@@ -293,13 +293,15 @@ def classify_line(line: str) -> Reason | None:
     if (lowered in BUTTONS or lowered.strip("[]【】()（）") in BUTTONS or is_share_line(stripped)
             or BRACKETED_LABELS.match(stripped)):
         return Reason.BUTTON
-    if len(stripped) <= 800 and FAIR_USE_CITATION.search(stripped) and FAIR_USE_TERMS.search(stripped):
+    # (each rule behind a substring test it cannot match without: these run on every line of every dump)
+    if "107" in stripped and len(stripped) <= 800 and FAIR_USE_CITATION.search(stripped) and \
+            FAIR_USE_TERMS.search(stripped):
         return Reason.FOOTER  # a reposting site's fair-use notice, however long its sentence
-    if is_cookie_notice(stripped):
+    if "cookie" in lowered and is_cookie_notice(stripped):
         return Reason.FOOTER
-    if is_share_label(stripped):
+    if ("share" in lowered or "分享" in stripped) and is_share_label(stripped):
         return Reason.BUTTON
-    if is_labelled_link(stripped):
+    if (":" in stripped or "：" in stripped) and is_labelled_link(stripped):
         return Reason.RELATED_LINKS
     words = len(WORD.findall(stripped))
     cjk = is_cjk_line(stripped)
@@ -477,6 +479,7 @@ TIME_FIELD = re.compile(
     re.IGNORECASE,
 )
 RATIO_FIELD = re.compile(r"\b\d+\s*/\s*\d+\b")  # replies/views: "12/345"
+DIGIT = re.compile(r"\d")
 LISTING_GLUE = re.compile(r"[\s|/·•,，;；:：()（）\[\]【】\-–—]+")
 LISTING_MIN_ROWS = 3
 
@@ -484,8 +487,8 @@ LISTING_MIN_ROWS = 3
 def is_listing_meta(line: str) -> bool:
     """The meta part of a listing row: at least two fields (a count, a size, a time, replies/views), and besides
     them at most an author's name (16 characters); never a sentence."""
-    if len(line) > 120 or SENTENCE_QUESTION.search(line):
-        return False
+    if len(line) > 120 or not DIGIT.search(line) or SENTENCE_QUESTION.search(line):
+        return False  # every count, size and ratio has a digit
     rest, times = TIME_FIELD.subn(" ", line)  # times first: "2021-03-30 下载" holds no count "30 下载"
     counts = 0
     for pattern in (SIZE_FIELD, COUNT_FIELD, RATIO_FIELD):
@@ -771,12 +774,16 @@ def published_at(line: str) -> list[tuple[int, int]]:
 def glued_furniture(line: str, previous: str = "") -> list[tuple[int, int, Reason]]:
     """Edit labels, flattened tables of contents, a doubled title with its site suffix (`previous`: the line
     before), publish lines glued into one line (see above)."""
-    ranges = [(m.start(), m.end(), Reason.BUTTON) for m in EDIT_LABEL.finditer(line)]
-    ranges += [(a, b, Reason.NAV_MENU) for a, b in flattened_toc(line)]
-    title = glued_site_title(line, previous)
+    # (each rule behind a substring test it cannot match without: this runs on every kept line)
+    ranges = [(m.start(), m.end(), Reason.BUTTON) for m in EDIT_LABEL.finditer(line)] if (
+        "编辑" in line or "[" in line) else []
+    if "目" in line or "ontents" in line or "ONTENTS" in line:
+        ranges += [(a, b, Reason.NAV_MENU) for a, b in flattened_toc(line)]
+    title = glued_site_title(line, previous) if previous.strip() and line.startswith(previous.strip()) else None
     if title:
         ranges.append((*title, Reason.DUPLICATE_PASSAGE))
-    ranges += [(a, b, Reason.BYLINE) for a, b in published_at(line)]
+    if "于" in line:
+        ranges += [(a, b, Reason.BYLINE) for a, b in published_at(line)]
     return ranges
 
 
