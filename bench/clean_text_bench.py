@@ -180,6 +180,7 @@ def furniture_false_cuts() -> dict:
     from pipeline.stages.boilerplate import (
         FAIR_USE_CITATION,
         FAIR_USE_TERMS,
+        VIEW_COUNTER,
         glued_furniture,
         is_cookie_notice,
         is_labelled_link,
@@ -193,7 +194,8 @@ def furniture_false_cuts() -> dict:
                   "cookie notices": is_cookie_notice, "share labels": is_share_label,
                   "labelled links (previous/next, read more)": is_labelled_link,
                   # a listing needs three such rows in a run: a line alone is an upper bound of its false cuts
-                  "listing meta lines (author, time, counts)": is_listing_meta}
+                  "listing meta lines (author, time, counts)": is_listing_meta,
+                  "view counters": VIEW_COUNTER.match}
     found = {name: {"documents": 0, "chars": 0} for name in [*kinds.values(), *line_rules]}
     total_chars = 0
     for loader in (load_cleaneval, load_scrapinghub, load_readability, load_zh):

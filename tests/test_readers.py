@@ -6,12 +6,12 @@ import pytest
 from pipeline.config import Config
 from pipeline.readers import (
     InputFile,
-    binary_magic,
     RecordIndex,
+    binary_magic,
     count_records,
-    index_records,
     discover,
     group_into_shards,
+    index_records,
     read_file,
     sniff,
     work_units,

@@ -100,6 +100,12 @@ RELATIVE_TIME = re.compile(
     r"^\d{1,3}\s*(?:秒|分钟|小时|天|周|个月|年)前$|^(?:刚刚|昨天|前天)(?:\s*\d{1,2}:\d{2})?$",
     re.IGNORECASE,
 )
+# a view or read counter on its own line ("653,817 VIEWS", "阅读 1,038", "浏览量：2万", "1.2k reads")
+VIEW_COUNTER = re.compile(
+    r"^(?:\d[\d,.]*\s*[kKmMwW万]?\s*(?:views?|reads?|次浏览|次阅读|人阅读|人浏览|浏览|阅读|点击)|"
+    r"(?:views?|reads?|浏览|阅读|点击|浏览量|阅读量|点击量|浏览次数|阅读次数)\s*[:：]?\s*\d[\d,.]*\s*[kKmMwW万]?\s*次?)$",
+    re.IGNORECASE,
+)
 # a photo credit on its own line: "Photo: Hau Dinh, AP", "Fotos: Berliner Feuerwehr", "Bild via dpa", "图片来源：新华社";
 # a name or agency, not a sentence (a caption that starts with "Photo:" and says something ends like a sentence)
 IMAGE_CREDIT = re.compile(
@@ -320,7 +326,7 @@ def classify_line(line: str) -> Reason | None:
         return Reason.FOOTER
     if BYLINE.match(stripped) and len(stripped) <= (40 if cjk else 80) and not SENTENCE_QUESTION.search(stripped):
         return Reason.BYLINE
-    if DATE_ONLY.match(stripped) or RELATIVE_TIME.match(stripped):
+    if DATE_ONLY.match(stripped) or RELATIVE_TIME.match(stripped) or VIEW_COUNTER.match(stripped):
         return Reason.BYLINE
     if is_image_credit(stripped):
         return Reason.BYLINE

@@ -472,3 +472,9 @@ def test_one_line_of_post_details_in_an_article_is_not_a_listing():
     doc = Document(id="o", source="o.txt", text=text)
     text_boilerplate_stage(doc, Config())
     assert "listing" not in {s.reason for s in doc.spans}
+
+
+def test_a_view_counter_on_its_own_line_is_cut_but_a_sentence_with_views_is_not():
+    for line in ("653,817 VIEWS", "阅读 1,038", "浏览量：2万", "Views: 345"):
+        assert classify_line(line) == Reason.BYLINE, line
+    assert classify_line("12 views of the harbour") is None
