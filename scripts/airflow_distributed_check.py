@@ -78,6 +78,22 @@ class Processes:
                 tail = (self.logs / f"{name}.log").read_text(errors="replace")[-3000:]
                 raise RuntimeError(f"{name} exited with {proc.returncode}:\n{tail}")
 
+    def stop(self, name: str) -> None:
+        """Stop one process (and its group) and forget it."""
+        for entry in [e for e in self.started if e[0] == name]:
+            _, proc = entry
+            try:
+                os.killpg(proc.pid, signal.SIGTERM)
+                proc.wait(20)
+            except (ProcessLookupError, subprocess.TimeoutExpired):
+                pass
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            proc.wait()
+            self.started.remove(entry)
+
     def stop_all(self) -> None:
         for _, proc in self.started:
             if proc.poll() is None:
@@ -110,8 +126,14 @@ class Deployment:
     def __init__(self, env: dict, database: str, procs: Processes, timeout: int) -> None:
         self.env, self.database, self.procs, self.timeout = env, database, procs, timeout
 
-    def run_dag(self, run_id: str, conf: dict) -> set[str]:
-        """Trigger, wait for success; returns the hosts the mapped tasks ran on (both workers, or it raises)."""
+    def run_seconds(self, run_id: str) -> float:
+        """The run's own duration (start to end in the metadata DB: not the wait for an earlier run)."""
+        rows = pg(f"SELECT EXTRACT(EPOCH FROM end_date - start_date) FROM dag_run WHERE dag_id = 'corpus_clean' "
+                  f"AND run_id = '{run_id}'", self.database, fetch=True)
+        return float(rows[0][0])
+
+    def run_dag(self, run_id: str, conf: dict, workers: tuple[str, ...] = ("worker-1", "worker-2")) -> set[str]:
+        """Trigger, wait for success; returns the hosts the mapped tasks ran on (all of `workers`, or it raises)."""
         trigger = airflow(["dags", "trigger", "corpus_clean", "--run-id", run_id, "--conf", json.dumps(conf)],
                           self.env)
         if trigger.returncode != 0:
@@ -135,9 +157,31 @@ class Deployment:
         if state != "success":
             raise RuntimeError(f"DAG run {run_id} ended in state {state}")
         mapped_hosts = {host for task, index, _, host in tasks if index >= 0}
-        if not {"worker-1", "worker-2"} <= mapped_hosts:
+        if not set(workers) <= mapped_hosts:
             raise RuntimeError(f"{run_id}: mapped tasks did not run on both workers: {sorted(mapped_hosts)}")
         return mapped_hosts
+
+
+def scaling(deployment: Deployment, inputs: Path, work: Path, shard_bytes: int, worker_args: list[str],
+            worker_env: dict) -> int:
+    """The DAG on `inputs` with worker-1 alone, then with worker-2 back (one task slot each): JSON on stdout."""
+    conf = {"input": str(inputs), "mode": "full", "shard_bytes": shard_bytes, "languages": []}  # []: keep all
+    deployment.procs.stop("worker-2")
+    deployment.run_dag("scaling_one", {**conf, "output": str(work / "out-one")}, workers=("worker-1",))
+    one = deployment.run_seconds("scaling_one")
+    worker_env = {**worker_env, "CI_WORKER_NAME": "worker-2"}
+    deployment.procs.start("worker-2", worker_args, worker_env, cwd=work / "worker-2")
+    time.sleep(10)  # the worker connects to the broker
+    deployment.run_dag("scaling_two", {**conf, "output": str(work / "out-two")})
+    two = deployment.run_seconds("scaling_two")
+    manifests = [json.loads((work / f"out-{n}" / "manifest.json").read_text()) for n in ("one", "two")]
+    identical = manifests[0]["shards"] == manifests[1]["shards"]
+    tasks = pg("SELECT count(*) FROM task_instance WHERE dag_id = 'corpus_clean' AND run_id = 'scaling_two'",
+               deployment.database, fetch=True)[0][0]
+    print("SCALING " + json.dumps({"one_worker_s": round(one, 1), "two_workers_s": round(two, 1),
+                                   "speedup": round(one / two, 2), "identical": identical, "tasks": tasks,
+                                   "shards": len(manifests[0]["shards"])}), flush=True)
+    return 0 if identical else 1
 
 
 def same_shards(dag_manifest: dict, cli_manifest: dict, what: str) -> None:
@@ -149,6 +193,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--timeout", type=int, default=420, help="seconds to wait for each DAG run")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (logs) afterwards")
+    parser.add_argument("--scaling", metavar="INPUT",
+                        help="instead of the checks: run the DAG on INPUT with one Celery worker, then two (one task "
+                        "slot each), and print the seconds as JSON (bench/airflow_scaling_bench.py)")
+    parser.add_argument("--shard-bytes", type=int, default=2 << 20, help="with --scaling: the DAG's shard_bytes")
     args = parser.parse_args(argv)
     if not answers(PG) or not answers(REDIS):
         print("SKIP distributed Airflow check: PostgreSQL on 127.0.0.1:5432 and Redis on 127.0.0.1:6379 are "
@@ -211,8 +259,9 @@ def main(argv: list[str] | None = None) -> int:
             home = work / f"worker-{n}"
             home.mkdir()
             worker_env = {**env, "CI_WORKER_NAME": f"worker-{n}", "CORPUS_STAGING_DIR": str(home / "staging")}
-            procs.start(f"worker-{n}", [str(BIN / "airflow"), "celery", "worker", "--celery-hostname",
-                                        f"worker-{n}@%h", "--concurrency", "2"], worker_env, cwd=home)
+            worker_args = [str(BIN / "airflow"), "celery", "worker", "--celery-hostname", f"worker-{n}@%h",
+                           "--concurrency", "1" if args.scaling else "2"]
+            procs.start(f"worker-{n}", worker_args, worker_env, cwd=home)
         deadline = time.time() + 180
         while not pg("SELECT dag_id FROM dag WHERE dag_id = 'corpus_clean'", database, fetch=True):
             procs.check_alive()
@@ -221,6 +270,9 @@ def main(argv: list[str] | None = None) -> int:
             time.sleep(2)
         airflow(["dags", "unpause", "corpus_clean"], env)
         deployment = Deployment(env, database, procs, args.timeout)
+        if args.scaling:
+            status = scaling(deployment, Path(args.scaling).resolve(), work, args.shard_bytes, worker_args, worker_env)
+            return status
         cli_out = work / "cli_out"
         cli = subprocess.run([sys.executable, "-m", "pipeline", "run", str(work / "data" / "raw"), "--output",
                               str(cli_out), "--quiet", "--shard-bytes", "1500"], capture_output=True, text=True,
