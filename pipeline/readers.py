@@ -498,7 +498,8 @@ class _ResumeMarks:
         self.position = 0
         self.next_at = RESUME_EVERY
         self.candidates: list[tuple[int, int]] = []  # (position, decompressed offset)
-        self.kind: str | None = None
+        self.kind: str | None = None  # set with `layers` once the whole file was read
+        self.layers: list[str] = []
 
     def append(self, offset: int | None) -> None:
         if offset is not None and offset >= self.next_at:
@@ -516,24 +517,12 @@ def index_records(entry: InputFile, config: Config) -> RecordIndex:
     count = sum(1 for _ in _read_file(entry, config, marks=marks))
     if marks.kind is None or marks.position != count or not marks.candidates:
         return RecordIndex(count)
-    layers = _layers_of(entry.path, config.input.max_decompressed_bytes)
-    if layers == []:
+    if marks.layers == []:
         return RecordIndex(count, [ResumePoint(o, p, marks.kind) for p, o in marks.candidates])
-    if layers != ["gzip"]:
+    if marks.layers != ["gzip"]:
         return RecordIndex(count)
     members = _gzip_member_offsets(entry.path)  # decompressed start -> raw start
     return RecordIndex(count, [ResumePoint(members[o], p, marks.kind) for p, o in marks.candidates if o in members])
-
-
-def count_records(entry: InputFile, config: Config) -> int:
-    """How many documents `read_file` yields for this file (one read of it)."""
-    return index_records(entry, config).count
-
-
-def _layers_of(path: str, cap: int) -> list[str]:
-    stream, layers = _open_layers(path, cap)
-    stream.close()
-    return layers
 
 
 def _gzip_member_offsets(path: str) -> dict[int, int]:
@@ -584,32 +573,27 @@ def _read_file(entry: InputFile, config: Config, start: ResumePoint | None = Non
             yield _rejected(entry.rel, Reason.UNSUPPORTED, "not a regular file (FIFO, socket or device)")
             return
     count = 0
+    first_number = start.position if start else 0
     try:
-        if start is not None:
-            stream, layers = _open_layers(entry.path, cfg.max_decompressed_bytes, start.offset)
-            with stream:
-                reader = (_read_warc(stream, entry.rel, cfg, start.position) if start.kind == "warc"
-                          else _read_jsonl(stream, entry.rel, cfg, start.position))
-                for doc in reader:
-                    count += 1
-                    yield doc
-            return
-        stream, layers = _open_layers(entry.path, cfg.max_decompressed_bytes)
+        stream, layers = _open_layers(entry.path, cfg.max_decompressed_bytes, start.offset if start else 0)
         name = _inner_name(entry.rel) if layers else entry.rel
         with stream:
-            head = stream.peek(HEAD_BYTES)[:HEAD_BYTES]
-            if not head.strip():
-                rest = stream.read(1 << 20)
-                if not rest.strip():
-                    yield _rejected(entry.rel, Reason.EMPTY, "zero bytes" if not rest else "only whitespace")
-                    return
-                head = rest  # whitespace then content: fall through with what we read
-                stream = io.BufferedReader(io.BytesIO(rest + stream.read()))  # type: ignore[arg-type]
-            kind = sniff(head, name)
+            if start is not None:
+                kind = start.kind  # a resume point is a record of the format the whole read found
+            else:
+                head = stream.peek(HEAD_BYTES)[:HEAD_BYTES]
+                if not head.strip():
+                    rest = stream.read(1 << 20)
+                    if not rest.strip():
+                        yield _rejected(entry.rel, Reason.EMPTY, "zero bytes" if not rest else "only whitespace")
+                        return
+                    head = rest  # whitespace then content: fall through with what we read
+                    stream = io.BufferedReader(io.BytesIO(rest + stream.read()))  # type: ignore[arg-type]
+                kind = sniff(head, name)
             if kind == "warc":
-                reader = _read_warc(stream, entry.rel, cfg, marks=marks)
+                reader = _read_warc(stream, entry.rel, cfg, first_number, marks)
             elif kind == "jsonl":
-                reader = _read_jsonl(stream, entry.rel, cfg, marks=marks)
+                reader = _read_jsonl(stream, entry.rel, cfg, first_number, marks)
             elif kind == "pdf":
                 reader = _read_pdf(stream, entry.rel, cfg)
             elif kind.startswith("binary:"):
@@ -622,7 +606,7 @@ def _read_file(entry: InputFile, config: Config, start: ResumePoint | None = Non
                 count += 1
                 yield doc
             if marks is not None and kind in ("warc", "jsonl"):
-                marks.kind = kind
+                marks.kind, marks.layers = kind, layers
     except DecompressionBombError as exc:
         yield _rejected(f"{entry.rel}#rest" if count else entry.rel, Reason.DECOMPRESSION_BOMB, str(exc))
     except (EOFError, zlib.error, gzip.BadGzipFile, lzma.LZMAError, OSError) as exc:

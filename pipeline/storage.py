@@ -230,11 +230,18 @@ def pull(url: str, folder: Path) -> int:
 # work files that the tasks of one run hand to each other, when they share no disk (runner/remote.py)
 
 
+def _folder_files(folder: Path) -> dict[str, int]:
+    """rel path -> size of the finished files under `folder` (not temporary ones)."""
+    if not folder.is_dir():
+        return {}
+    return {p.relative_to(folder).as_posix(): p.stat().st_size for p in sorted(folder.rglob("*"))
+            if p.is_file() and ".tmp-" not in p.name}
+
+
 def fetch_folder(url: str, folder: Path, names: list[str] | None = None) -> int:
     """Objects under the prefix `url` that `folder` lacks (or holds at another size), or only `names`."""
     fs, root = filesystem(url)
-    local = {p.relative_to(folder).as_posix(): p.stat().st_size for p in folder.rglob("*")
-             if p.is_file() and ".tmp-" not in p.name} if folder.is_dir() else {}
+    local = _folder_files(folder)
     wanted = _remote_files(url)
     if names is not None:
         wanted = {rel: size for rel, size in wanted.items() if rel in names}
@@ -252,10 +259,9 @@ def push_folder(folder: Path, url: str) -> int:
     fs, root = filesystem(url)
     remote = _remote_files(url)
     sent = 0
-    for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
-        rel = path.relative_to(folder).as_posix()
-        if path.is_file() and ".tmp-" not in path.name and remote.get(rel) != path.stat().st_size:
-            fs.put_file(str(path), posixpath.join(root, rel))
+    for rel, size in _folder_files(folder).items():
+        if remote.get(rel) != size:
+            fs.put_file(str(folder / rel), posixpath.join(root, rel))
             sent += 1
     return sent
 

@@ -8,7 +8,6 @@ from pipeline.readers import (
     InputFile,
     RecordIndex,
     binary_magic,
-    count_records,
     discover,
     group_into_shards,
     index_records,
@@ -136,7 +135,7 @@ def test_a_large_file_of_records_becomes_parts_at_record_boundaries(tmp_path):
     path.write_text("".join(f'{{"text": "record number {i} of the export"}}\n' for i in range(100)))
     entry = InputFile(str(path), "big.jsonl", path.stat().st_size, "")
     config = Config()
-    assert count_records(entry, config) == 100
+    assert index_records(entry, config).count == 100
     units = work_units([entry], entry.size // 3, lambda f: index_records(f, config))
     assert [u.records for u in units] == [(0, 33), (33, 66), (66, 100)]
     whole = [d.source for d in read_file(entry, config)]

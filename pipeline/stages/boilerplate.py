@@ -510,6 +510,7 @@ def listing_verdicts(text: str, verdicts: list[LineVerdict]) -> None:
     lines = [(i, text[v.start : v.end].strip()) for i, v in enumerate(verdicts)]
     lines = [(i, line) for i, line in lines if line]
     meta = [k for k, (_, line) in enumerate(lines) if is_listing_meta(line)]
+    is_meta = set(meta)
     runs: list[list[int]] = []
     for k in meta:
         gap = lines[runs[-1][-1] + 1 : k] if runs else None
@@ -519,7 +520,7 @@ def listing_verdicts(text: str, verdicts: list[LineVerdict]) -> None:
         else:
             runs.append([k])
     for run in runs:
-        if sum(1 for k in run if k in meta) < LISTING_MIN_ROWS:
+        if sum(1 for k in run if k in is_meta) < LISTING_MIN_ROWS:
             continue
         first = run[0]
         # the title lines of the first row sit before its meta line
@@ -732,7 +733,7 @@ def flattened_toc(line: str) -> list[tuple[int, int]]:
                     int(number.group(1)) == expected - 1 and not number.group(2)):
                 break
             expected = int(number.group(1)) + 1
-            following = re.compile(r"\d").search(line, number.end(), number.end() + TOC_ITEM_CHARS + 1)
+            following = DIGIT.search(line, number.end(), number.end() + TOC_ITEM_CHARS + 1)
             end = following.start() if following else min(len(line), number.end() + TOC_ITEM_CHARS)
             titles.append((number.end(), end))
             if not following:
@@ -754,8 +755,10 @@ def glued_site_title(line: str, previous: str) -> tuple[int, int] | None:
     any menu words glued to it (up to 40 characters), (start, end); else None. A line that merely repeats a
     phrase ("Marionette Fission – Making Marionette Fission compatible") has no such title line before it."""
     previous = previous.strip()
+    if not previous or not line.startswith(previous) or len(previous) == len(line.rstrip()):
+        return None  # (checked first: this runs on every kept line)
     match = SITE_TITLE.match(previous)
-    if not match or not line.startswith(previous) or len(previous) == len(line.rstrip()):
+    if not match:
         return None
     title = match.group("title").strip()
     if len(title) < 10 or len(LETTER.findall(title)) < 6:  # not a dateline ("LONDON - ... in LONDON")
@@ -785,7 +788,7 @@ def glued_furniture(line: str, previous: str = "") -> list[tuple[int, int, Reaso
         "编辑" in line or "[" in line) else []
     if "目" in line or "ontents" in line or "ONTENTS" in line:
         ranges += [(a, b, Reason.NAV_MENU) for a, b in flattened_toc(line)]
-    title = glued_site_title(line, previous) if previous.strip() and line.startswith(previous.strip()) else None
+    title = glued_site_title(line, previous)
     if title:
         ranges.append((*title, Reason.DUPLICATE_PASSAGE))
     if "于" in line:
