@@ -12,41 +12,100 @@ from ..document import Document, Reason
 # ----------------------------------------------------------------------------------------------------------
 # English whose spaces were stripped ("JointlyBuildaCommunitywithaSharedFuture...")
 
-LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z']{24,}")
 ANY_LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z']+")
 ASCII_LETTERS = re.compile(r"[A-Za-z]+")
+# a run of printable ASCII without a space: stripped English keeps its digits and punctuation inside the run
+# ("Meanwhile,Wildgoalie...inhis10thouting"), so the runs of letters alone are often short
+ASCII_RUN = re.compile(r"[!-~]{25,}")
+# a run that is a link or markup, not glued words (a stripped paragraph is one run, so only its start is asked)
+UPPER = re.compile(r"[A-Z]")
+LONG_LETTER_RUN = re.compile(r"[A-Za-z]{12,}")  # no English word this long is common; glued words are
+URL_OR_MARKUP = re.compile(r"(?:https?://|www\.|[a-z]+:/)|.*[<>{}]")
 
 
 def stripped_space_share(text: str) -> float:
-    """Share of Latin letters that sit in runs of 25+ letters without a space (normal English: ~0)."""
+    """Share of Latin letters in runs of 25+ ASCII characters without a space that read as glued words (mostly
+    letters, not a link or markup): normal English is ~0, English with its spaces stripped ~1."""
     letters = sum(map(len, ASCII_LETTERS.findall(text)))
     if letters < 50:
         return 0.0
-    in_runs = sum(len(m.group()) for m in LATIN_RUN.finditer(text))
+    in_runs = 0
+    for match in ASCII_RUN.finditer(text):
+        run = match.group()
+        run_letters = sum(map(len, ASCII_LETTERS.findall(run)))
+        if (
+            LONG_LETTER_RUN.search(run)
+            and run_letters >= 0.6 * len(run)
+            and not URL_OR_MARKUP.match(run)
+            # base64 and other encodings are half capitals; glued English has a few
+            and len(UPPER.findall(run)) <= 0.35 * run_letters
+        ):
+            in_runs += run_letters
     return in_runs / letters
 
 
-def _split_run(run: str) -> list[str]:
+def _language_model():
     import wordninja
 
-    return wordninja.split(run)
+    return wordninja.DEFAULT_LANGUAGE_MODEL
+
+
+# cost per letter of a word wordninja does not know (its known words cost log(rank * log N): ~5 to ~25)
+UNKNOWN_WORD_COST = 30.0
+# mean cost per letter of the segmentation: English ~1.4-2.2 (up to ~2.6 for lists of names); other languages
+# cut into English words 2.7 and more (German ~3.4, Indonesian ~3.4, Polish ~4.4), random letters ~6
+MAX_COST_PER_LETTER = 2.7
+
+
+def _merge_lone_letters(words: list[str]) -> list[str]:
+    """A lone "s" is a plural wordninja did not know, cut too soon ("widget s"): it goes back onto its word.
+    (Other lone letters were tried: they are as often a word's first letter as its last.)"""
+    out: list[str] = []
+    for word in words:
+        if out and word == "s" and len(out[-1]) > 2:
+            out[-1] += word
+        else:
+            out.append(word)
+    return out
+
+
+def _space_straight_quotes(line: str) -> str:
+    """Straight double quotes glued on both sides (titled"Jointly Build..."on): on a line with an even number
+    of them they pair up, an opening one gets a space before it and a closing one a space after it."""
+    parts = line.split('"')
+    if len(parts) < 3 or len(parts) % 2 == 0:
+        return line
+    out = [parts[0]]
+    for index, part in enumerate(parts[1:]):
+        opening = index % 2 == 0
+        if opening and out[-1][-1:].isalnum():
+            out[-1] += " "
+        out.append('"')
+        if not opening and part[:1].isalnum():
+            part = " " + part
+        out.append(part)
+    return "".join(out)
 
 
 def restore_spaces(text: str) -> tuple[str, float]:
-    """Re-insert spaces into long Latin runs with wordninja (unigram-frequency segmentation).
+    """Re-insert spaces into Latin letter runs with wordninja (unigram-frequency segmentation).
 
-    Returns the new text and a quality score: the share of produced words that are plausible (longer than
-    two letters, or a known short word). Punctuation and digits between runs stay where they were.
+    Returns the new text and the segmentation's mean cost per letter (wordninja's word costs, lower is more
+    plausible English; see MAX_COST_PER_LETTER). Punctuation and digits between runs stay where they were.
     """
-    total_words = 0
-    good_words = 0
+    model = _language_model()
+    costs = model._wordcost  # wordninja's own word costs; no public accessor
+    cost = 0.0
+    letters = 0
 
     def fix(match: re.Match) -> str:
-        nonlocal total_words, good_words
+        nonlocal cost, letters
         run = match.group()
-        words = _split_run(run)
-        total_words += len(words)
-        good_words += sum(1 for w in words if len(w) > 2 or w.lower() in SHORT_WORDS)
+        words = model.split(run)
+        for word in words:
+            cost += costs.get(word.lower(), UNKNOWN_WORD_COST)
+            letters += len(word)
+        words = _merge_lone_letters(words)
         # wordninja drops apostrophes; keep the run's own characters by re-cutting it at word lengths
         out, position = [], 0
         for word in words:
@@ -64,42 +123,10 @@ def restore_spaces(text: str) -> tuple[str, float]:
     fixed = re.sub(r"(?<=[,;:!?])(?=[A-Za-z(\"“])", " ", fixed)
     fixed = re.sub(r"(?<=[a-z0-9]\.)(?=[A-Z][a-z])", " ", fixed)
     fixed = re.sub(r"(?<=[A-Za-z])(?=[(“])|(?<=[)”])(?=[A-Za-z])", " ", fixed)
-    quality = good_words / total_words if total_words else 1.0
-    return fixed, quality
-
-
-SHORT_WORDS = frozenset(
-    [
-        "a",
-        "i",
-        "an",
-        "as",
-        "at",
-        "be",
-        "by",
-        "do",
-        "go",
-        "he",
-        "if",
-        "in",
-        "is",
-        "it",
-        "me",
-        "my",
-        "no",
-        "of",
-        "on",
-        "or",
-        "so",
-        "to",
-        "up",
-        "us",
-        "we",
-        "am",
-        "id",
-        "ok",
-    ]
-)
+    # a numbered item glued to the sentence before it ("cyberspace.1. Expanding")
+    fixed = re.sub(r"(?<=[a-z]\.)(?=\d{1,2}[.)] ?[A-Z])", " ", fixed)
+    fixed = "\n".join(_space_straight_quotes(line) for line in fixed.split("\n"))
+    return fixed, (cost / letters if letters else 0.0)
 
 
 def spaces_stage(doc: Document, config: Config) -> Document:
@@ -110,12 +137,13 @@ def spaces_stage(doc: Document, config: Config) -> Document:
         return doc
     if not config.language.restore_spaces:
         return doc.reject(Reason.NO_WORD_BOUNDARIES, f"{share:.0%} of Latin letters in runs without spaces")
-    fixed, quality = restore_spaces(doc.text)
-    doc.quality["space_restore_quality"] = quality
-    if quality < 0.85:
+    fixed, cost = restore_spaces(doc.text)
+    doc.quality["space_restore_cost"] = cost
+    if cost > MAX_COST_PER_LETTER:
         return doc.reject(
             Reason.NO_WORD_BOUNDARIES,
-            f"spaces missing ({share:.0%}) and re-segmentation implausible ({quality:.0%})",
+            f"spaces missing ({share:.0%}) and re-segmentation implausible as English "
+            f"({cost:.2f} per letter, more than {MAX_COST_PER_LETTER})",
         )
     doc.text = fixed
     doc.spaces_restored = True

@@ -32,33 +32,44 @@ def test_no_mojibake_is_made_only_of_lines_ftfy_may_skip():
         return [c for c in chars if UNFIXABLE_LINE.fullmatch(c)]
 
     for encoding in CHARMAP_ENCODINGS:
-        leads, continuations = gate_passes(encoding, range(0xC2, 0xF5)), gate_passes(encoding, range(0x80, 0xC0))
+        leads, continuations = (
+            gate_passes(encoding, range(0xC2, 0xF5)),
+            gate_passes(encoding, range(0x80, 0xC0)),
+        )
         assert not leads or not continuations, (encoding, leads, continuations)
 
 
-@pytest.mark.parametrize("text", [
-    "plain English line\n“quoted” — and… more\n中文，标点。\n",
-    "ok line\nCafÃ© Ã  la carte\nanother ok line\nÃ©tÃ©\n日本語のテキスト",
-    "Fish &amp; chips\nCafÃ©\n",  # entities are unescaped when the text holds no "<"
-    "a <b> tag line\nFish &amp; chips\nCafÃ©\n",  # after a "<" line, ftfy stops unescaping for good
-    "Fish &amp; chips\na <b> tag\nmore &amp; more\n",
-    "windows\r\nline endings CafÃ©\r\nand\u2028separators æ—¥æœ¬\x0bvertical tab\n",
-    "control\x00chars\x1b[31m red\x1b[0m\nligature ﬁne\n\ufffd\ufffd replacement",
-    # runs of lines that ftfy must see: mojibake only at a line start (ftfy's "^" pattern), a ligature, an
-    # entity, each after a line that is fine on its own
-    "naïve résumé\nÂ tout va bien\n",
-    "déjà vu\nﬁne café\n",
-    "déjà vu\ncafé &amp; bar\n",
-    "",
-    "\n\n",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "plain English line\n“quoted” — and… more\n中文，标点。\n",
+        "ok line\nCafÃ© Ã  la carte\nanother ok line\nÃ©tÃ©\n日本語のテキスト",
+        "Fish &amp; chips\nCafÃ©\n",  # entities are unescaped when the text holds no "<"
+        "a <b> tag line\nFish &amp; chips\nCafÃ©\n",  # after a "<" line, ftfy stops unescaping for good
+        "Fish &amp; chips\na <b> tag\nmore &amp; more\n",
+        "windows\r\nline endings CafÃ©\r\nand\u2028separators æ—¥æœ¬\x0bvertical tab\n",
+        "control\x00chars\x1b[31m red\x1b[0m\nligature ﬁne\n\ufffd\ufffd replacement",
+        # runs of lines that ftfy must see: mojibake only at a line start (ftfy's "^" pattern), a ligature, an
+        # entity, each after a line that is fine on its own
+        "naïve résumé\nÂ tout va bien\n",
+        "déjà vu\nﬁne café\n",
+        "déjà vu\ncafé &amp; bar\n",
+        "",
+        "\n\n",
+    ],
+)
 def test_line_gate_gives_ftfy_output_exactly(text: str):
     assert _fix_text(text) == ftfy.fix_text(text, CJK_SAFE)
 
 
 def test_run_gate_passes_only_what_ftfy_keeps():
-    for run in ["naïve résumé\nÂ tout va bien\n", "déjà vu\nﬁne café\n", "déjà vu\ncafé &amp; bar\n",
-                "voilÃ  le travail\n", "zero\u200bwidth \ufeffbom\n"]:
+    for run in [
+        "naïve résumé\nÂ tout va bien\n",
+        "déjà vu\nﬁne café\n",
+        "déjà vu\ncafé &amp; bar\n",
+        "voilÃ  le travail\n",
+        "zero\u200bwidth \ufeffbom\n",
+    ]:
         assert ftfy.fix_text(run, CJK_SAFE) != run
         assert not _ftfy_keeps(run), run
     for run in ["naïve résumé\n", "Grüße aus München\n„Zitat“ — Ende\n", "Ça va? Très bien.\n"]:
@@ -74,11 +85,49 @@ def test_stage_records_signal():
 
 def test_restore_spaces_on_own_text():
     glued = "Thecouncilmetonmondaytodiscussthebudgetfornextyearandagreedtorepairthebridge."
-    fixed, quality = restore_spaces(glued)
+    fixed, cost = restore_spaces(glued)
     assert fixed.startswith("The council met on monday to discuss the budget")
-    assert quality > 0.9
+    assert cost < 2.0
     assert stripped_space_share(glued * 2) > 0.9
     assert stripped_space_share("Ordinary English text has spaces between all of its words, like this.") == 0
+
+
+def test_stripped_paragraph_with_punctuation_and_digits_is_detected():
+    # punctuation and digits cut a stripped paragraph's letters into runs shorter than 25
+    glued = (
+        "Meanwhile,thegoalie,whosubbedforhim,lookedstronginhis10thoutingthisseason,stopping30shots."
+        "Thecoachsaidon2Mayhewasready."
+    )
+    assert stripped_space_share(glued) > 0.9
+    doc = Document(id="x", source="x", text=glued)
+    spaces_stage(doc, Config())
+    assert doc.spaces_restored and "the goalie, who subbed for him, looked strong" in doc.text
+    # links, paths and markup are not glued words; neither is normal prose with a long link in it
+    assert stripped_space_share("https://example.com/an-article-about-something-long " * 3) == 0
+    assert stripped_space_share("<div class=maincontentwrapperinner>text</div> " * 3) == 0
+    blob = "QmFzZTY0IGlzIG5vdCBwcm9zZSBidXQgaXQgaXMgbW9zdGx5IGxldHRlcnMgYW5kIGhhcyBsb25nIHJ1bnM"
+    assert stripped_space_share(f"Attachment: {blob}{blob}") == 0
+    prose = "See the report at https://example.org/reports/annual-review-of-the-year for details on it."
+    assert stripped_space_share(prose) == 0
+
+
+def test_restored_text_keeps_plurals_quotes_and_numbered_items():
+    fixed, cost = restore_spaces(
+        'Thesiteshowsrecommendationwidgetsandtitled"JointlyBuildaFuture"onMonday.1.Expandingcooperation'
+    )
+    assert "recommendation widgets and" in fixed
+    assert 'titled "Jointly Build a Future" on Monday. 1. Expanding' in fixed
+    assert cost < 2.7
+
+
+def test_spaces_stage_rejects_other_languages_cut_into_english_words():
+    glued = (
+        "BereitsmitdemModernisierungsgesetzwurdedieelektronischePatientenakteals"
+        "einederAnwendungenderGesundheitskartegenanntundseitdemwurdesieweiterentwickelt"
+    )
+    doc = Document(id="x", source="x", text=glued * 2)
+    spaces_stage(doc, Config())
+    assert doc.reason == "no_word_boundaries" and doc.quality["space_restore_cost"] > 2.7
 
 
 def test_spaces_stage_rejects_what_it_cannot_segment():
