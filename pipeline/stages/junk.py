@@ -10,6 +10,7 @@ thresholds, so the signals stay in the output and thresholds can change without 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -245,6 +246,19 @@ def _short_item(item: str) -> bool:
     return len(item.split()) <= 6
 
 
+def _term_starts(text: str) -> list[int] | None:
+    """Sorted offsets where a spam term starts in `text` (as term_weight would find it in a part of the text:
+    no term holds a separator or a line break, so each lies inside one item or line), or None when lowercasing
+    changes the text's length and offsets would not line up."""
+    lowered = text.lower()
+    if len(lowered) != len(text):
+        return None
+    lex = lexicon()
+    starts = [m.start() for m in lex.cjk_any.finditer(lowered)]
+    starts += [m.start(1) for m in lex.latin.finditer(lowered)]
+    return sorted(starts)
+
+
 def _spammy(item: str) -> bool:
     total, strongest = term_weight(item)
     return strongest >= 1.0 or total >= 0.6
@@ -256,18 +270,46 @@ def find_spam_spans(text: str, min_terms: int = 4) -> list[tuple[int, int, float
     A block is a run of at least `min_terms` short items (split on | 、 , ; / " - " and wide spaces, across
     consecutive lines) of which at least 30% carry spam terms; 15% for runs of 6 or more; two terms and 5%
     for runs of 10 or more (keyword stuffing has a shape of its own, and its vocabulary outgrows any list;
-    a long list of names with one odd word in it is not stuffing). The run
-    is cut whole: it holds only short items, never sentences. A spam title is a short line with at least one decisive term and a total term weight >= 1.5.
+    a long list of names with one odd word in it is not stuffing). The run is cut whole: it holds only short
+    items, never sentences. A spam title is a short line with at least one decisive term and a total term
+    weight >= 1.5.
+
+    Only the runs that hold a term can yield anything, so only the lines around a term are read: from the
+    line after the last one that ends a run before it to the first one that ends a run after it (most lines
+    of most text are never split into items).
     """
+    hits = _term_starts(text)
+    if hits is not None and not hits:
+        return []  # no term anywhere: no item or line can weigh anything (most text)
+    lines = [(start, end) for start, end in line_offsets(text) if text[start:end].strip()]
+
+    def may_weigh(start: int, end: int) -> bool:
+        """Whether a term starts inside [start, end): a range without one weighs 0, so term_weight is skipped."""
+        return hits is None or bisect_left(hits, start) < bisect_left(hits, end)
+
+    parsed: dict[int, tuple[list[tuple[int, int]], list[bool]]] = {}
+
+    def parse(index: int) -> tuple[list[tuple[int, int]], list[bool]]:
+        if index not in parsed:
+            start, end = lines[index]
+            items = _items(text[start:end])
+            parsed[index] = (items, [_short_item(text[start + a : start + b]) for a, b in items])
+        return parsed[index]
+
+    def ends_run(index: int) -> bool:
+        """Whether the run is empty after this line: it is a line that breaks runs, or ends on a long item."""
+        items, short = parse(index)
+        return (not all(short) and len(items) < 2 * min_terms) or (bool(short) and not short[-1])
+
     spans: list[tuple[int, int, float]] = []
     run: list[tuple[int, int, bool]] = []  # absolute item offsets + spammy flag
 
     def flush() -> None:
         if len(run) >= min_terms:
-            hits = sum(1 for r in run if r[2])
-            share = hits / len(run)
-            if hits and (share >= 0.3 or (len(run) >= 6 and share >= 0.15)
-                         or (len(run) >= 10 and hits >= 2 and share >= 0.05)):
+            spammy_items = sum(1 for r in run if r[2])
+            share = spammy_items / len(run)
+            if spammy_items and (share >= 0.3 or (len(run) >= 6 and share >= 0.15)
+                         or (len(run) >= 10 and spammy_items >= 2 and share >= 0.05)):
                 # leading/trailing items on lines without any spam term are left (a heading, a menu)
                 first_line = text.rfind("\n", 0, next(r for r in run if r[2])[0])
                 last_line = text.find("\n", max(r[1] for r in run if r[2]))
@@ -276,33 +318,49 @@ def find_spam_spans(text: str, min_terms: int = 4) -> list[tuple[int, int, float
                 spans.append((kept[0][0], kept[-1][1], share))
         run.clear()
 
-    for start, end in line_offsets(text):
+    def read_line(index: int) -> None:
+        start, end = lines[index]
         line = text[start:end]
-        if not line.strip():
-            continue
-        items = _items(line)
-        short = [_short_item(line[a:b]) for a, b in items]
+        items, short = parse(index)
         if not all(short) and len(items) < 2 * min_terms:
             flush()
             # a short spam title line (e.g. "XX钱包手机版app下载|Title")
-            if len(line.strip()) <= 100 and not SENTENCE_MARK.search(line):
+            if len(line.strip()) <= 100 and may_weigh(start, end) and not SENTENCE_MARK.search(line):
                 total, strongest = term_weight(line)
                 if strongest >= 1.0 and total >= 1.5:
                     spans.append((start, end, min(1.0, total / 3)))
-            continue
+            return
         for (a, b), is_short in zip(items, short, strict=True):
             if is_short:
-                run.append((start + a, start + b, _spammy(line[a:b])))
+                run.append((start + a, start + b, may_weigh(start + a, start + b) and _spammy(line[a:b])))
             else:
                 flush()
-        if len(items) == 1 and not _short_item(line):
-            flush()
-    flush()
+
+    if hits is None:
+        hit_lines = list(range(len(lines)))
+    else:
+        line_starts = [start for start, _ in lines]
+        hit_lines = sorted({bisect_right(line_starts, h) - 1 for h in hits} - {-1})
+    done = -1  # lines up to this one are read
+    for hit_line in hit_lines:
+        if hit_line <= done:
+            continue
+        first = hit_line
+        while first - 1 > done and not ends_run(first - 1):
+            first -= 1
+        last = hit_line
+        while last + 1 < len(lines) and not ends_run(last):
+            last += 1
+        for index in range(first, last + 1):
+            read_line(index)
+        flush()
+        done = last
     # a single short line with decisive terms and a separator is a spam title even outside a block
-    for start, end in line_offsets(text):
+    for index in hit_lines:
+        start, end = lines[index]
         line = text[start:end].strip()
         if (
-            0 < len(line) <= 100
+            len(line) <= 100
             and re.search(r"[|_｜]", line)
             and not any(s <= start < e for s, e, _ in spans)
         ):

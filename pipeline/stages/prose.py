@@ -57,6 +57,9 @@ CODE_TOKEN = re.compile(r"==|!=|&&|\|\||->|::|\+=|-=|=>|\)\s*\{|\bself\.|\bthis\
 # time (2:1.0.10-1, 14:36:53), pkg:arch
 TECH_TOKEN = re.compile(r"^(?:--?[A-Za-z]|.*[/_=\\]|.*\d[.:]\d+[.:\-+~]|.*[A-Za-z0-9]:[A-Za-z0-9]|.*\w\(\))")
 # a line that ends as only code ends: `{`, `;`, `(`, `=> {`, `):` (a Python block), `\` continuation
+# what a TECH_TOKEN needs somewhere in the line: an option's dash, a path or assignment character, a version
+# or time (digit, . or :, digit), a colon between letters or digits, a call
+TECH_CHARS = re.compile(r"[-/_=\\]|\d[.:]\d|[A-Za-z0-9]:[A-Za-z0-9]|\w\(\)")
 CODE_END = re.compile(r"(?:[{;(\[]|=>|->|\)\s*:|\\)\s*$")
 # (a line starting with `*` is a Markdown bullet unless inside a /* block */, which is handled as a block)
 COMMENT = re.compile(r"^(?:#|//|/\*|\*/|\|\*|--\s|;|%|<!--|\"\"\"|''')")
@@ -162,6 +165,8 @@ def _minified(text: str) -> bool:
 
 def _technical(line: str) -> bool:
     """Most of the line's tokens are paths, options, identifiers, versions: a machine wrote it."""
+    if not TECH_CHARS.search(line):
+        return False  # no token can match TECH_TOKEN (the cheap test first: most lines are words)
     tokens = line.split()
     return len(tokens) >= 3 and sum(TECH_TOKEN.match(t) is not None for t in tokens) >= 0.3 * len(tokens)
 

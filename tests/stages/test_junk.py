@@ -110,3 +110,18 @@ def test_spam_score_is_a_weighted_share():
     junk_stage(doc, Config())
     assert not doc.rejected and "viagra" not in doc.text
     assert 0 < doc.spam_score <= doc.quality["spam_ratio"] < 0.2
+
+
+def test_a_keyword_run_is_weighed_whole_though_only_lines_near_terms_are_read():
+    # the run of short items starts two lines before the first term: its share is 4 of 12 items, and the
+    # lines without a term are left out of the cut
+    menu = "Home | News | Sports | Weather\nMusic | Travel | Food | Cars\n"
+    stuffed = "free porn | sex videos | xxx | porn videos\n"
+    text = ARTICLE + "\n" + menu + stuffed + ARTICLE
+    spans = find_spam_spans(text)
+    assert len(spans) == 1
+    start, end, score = spans[0]
+    assert text[start:end] == stuffed.strip() and abs(score - 4 / 12) < 1e-9
+    # the same block elsewhere in a longer text gives the same span, shifted
+    shifted = find_spam_spans(ARTICLE * 3 + "\n" + menu + stuffed + ARTICLE)
+    assert [(e - s, sc) for s, e, sc in shifted] == [(end - start, score)]
