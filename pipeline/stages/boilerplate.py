@@ -533,6 +533,57 @@ def listing_verdicts(text: str, verdicts: list[LineVerdict]) -> None:
                 verdict.reason = Reason.LISTING
 
 
+# a "recent comments" widget row: a commenter's name, a colon, the comment's opening words cut short
+COMMENT_WIDGET_ROW = re.compile(r"^[^\s:][^:]{1,30}: \S.{3,90}(?:»|…|\.\.\.)$")
+# the source under a sponsored or syndicated headline: a publisher's name of one to four capitalised words
+TEASER_SOURCE = re.compile(r"^(?:[A-Z][\w&'.-]*)(?: [A-Z][\w&'.-]*){0,3}$")
+WIDGET_MIN_ROWS = 3
+
+
+def widget_verdicts(text: str, verdicts: list[LineVerdict]) -> None:
+    """Mark, in place, the rows of two widgets as `related_links`: a recent-comments list (three or more
+    `Name: the comment's first words »` lines in a row) and a sponsored or syndicated headline list (three or
+    more rows of a headline line followed by its publisher's name: "Business Insider", "Yahoo Finance")."""
+    lines = [(i, text[v.start : v.end].strip()) for i, v in enumerate(verdicts) if verdicts[i].reason is None]
+    lines = [(i, line) for i, line in lines if line]
+    marked: list[int] = []
+    run: list[int] = []
+    for i, line in lines + [(-1, "")]:
+        if COMMENT_WIDGET_ROW.match(line):
+            run.append(i)
+            continue
+        if len(run) >= WIDGET_MIN_ROWS:
+            marked += run
+        run = []
+    k = 0
+    while k + 1 < len(lines):
+        rows = 0
+        j = k
+        while j + 1 < len(lines) and _teaser_row(lines[j][1], lines[j + 1][1]):
+            rows += 1
+            j += 2
+        if rows >= WIDGET_MIN_ROWS:
+            marked += [lines[m][0] for m in range(k, j)]
+            k = j
+        else:
+            k += 1
+    for i in marked:
+        verdicts[i].reason = Reason.RELATED_LINKS
+
+
+def _teaser_row(headline: str, source: str) -> bool:
+    """A headline (4 to 20 words, no sentence end but a question) over a publisher's name (not a headline's
+    first words: at most four words, and shorter than a third of the headline)."""
+    words = headline.split()
+    return (
+        4 <= len(words) <= 20
+        and (not SENTENCE_END.search(headline) or headline.endswith(("?", '"', "”")))
+        and len(source) <= 30
+        and 3 * len(source) < len(headline)
+        and TEASER_SOURCE.match(source) is not None
+    )
+
+
 def context_verdicts(text: str, verdicts: list[LineVerdict], max_gap: int = 2) -> None:
     """Mark short and neutral lines that sit away from prose as `off_content`, in place (jusText's
     context-sensitive pass, on lines): a line between prose lines is kept; a neutral line within `max_gap`
@@ -834,6 +885,7 @@ def text_boilerplate_stage(doc: Document, config: Config) -> Document:
         return doc
     verdicts = line_verdicts(doc.text)
     listing_verdicts(doc.text, verdicts)
+    widget_verdicts(doc.text, verdicts)
     context_verdicts(doc.text, verdicts)
     repeated_line_verdicts(doc.text, verdicts)
     return cut_lines(doc, verdicts, "boilerplate", "every line was boilerplate", inline=True)

@@ -478,3 +478,29 @@ def test_a_view_counter_on_its_own_line_is_cut_but_a_sentence_with_views_is_not(
     for line in ("653,817 VIEWS", "阅读 1,038", "浏览量：2万", "Views: 345"):
         assert classify_line(line) == Reason.BYLINE, line
     assert classify_line("12 views of the harbour") is None
+
+
+def test_recent_comment_and_sponsored_headline_widgets_are_related_links():
+    comments = ["Marta: Thanks for the write-up, this helped a lot with »",
+                "Joe Bloggs: I tried the new release and the sync still »",
+                "kim: Does this work on the older phones as well? I have…"]
+    sponsored = ["Ten towns where a house still costs less than a car", "Daily Homes",
+                 "Why this pilot flies hot-air balloons at seventy", "Morning Herald",
+                 "The pasta trick chefs do not want you to know about", "Kitchen Weekly"]
+    doc = Document(id="w", source="w.txt", text=ARTICLE + "\n".join(comments + sponsored) + "\n" + ARTICLE)
+    text_boilerplate_stage(doc, Config())
+    assert not any(row in doc.text for row in comments + sponsored) and "repair the bridge" in doc.text
+    assert {s.reason for s in doc.spans} == {"related_links"}
+
+
+def test_widget_rules_need_a_run_and_the_shape_of_a_row():
+    # two comment rows are not a widget; an interview's question, speaker and answer are not headline rows
+    two = ["Marta: Thanks for the write-up, this helped a lot with »", "Joe: I tried the new release »"]
+    answer = "We started small, with two stages and a few hundred visitors, and it grew from there."
+    interview = ["What made you start the festival twenty years ago?", "Anna Berg", answer,
+                 "Who helped most in the first difficult years of it?", "Tom Reed", answer,
+                 "What would you change if you could start again now?", "Anna Berg", answer]
+    for rows in (two, interview):
+        doc = Document(id="n", source="n.txt", text=ARTICLE + "\n".join(rows) + "\n" + ARTICLE)
+        text_boilerplate_stage(doc, Config())
+        assert "related_links" not in {s.reason for s in doc.spans}, rows
