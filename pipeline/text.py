@@ -139,9 +139,11 @@ TAG = re.compile(rb"</?[a-zA-Z][a-zA-Z0-9]{0,10}[\s>/]")
 def looks_like_html(head: bytes | str, name: str = "") -> bool:
     """HTML by its first bytes: a doctype or <html> start, or markup dense enough to be a page (a text dump
     with a few stray tags left in it is still text)."""
+    if isinstance(head, str):
+        # the same window as the sniffing of the file's bytes: 8192 characters of Chinese are ~24 KB, where
+        # the markup of a dump's later pages would count
+        head = head[:HEAD_BYTES].encode("utf-8", "ignore")
     sample = head[:HEAD_BYTES]
-    if isinstance(sample, str):
-        sample = sample.encode("utf-8", "ignore")
     lowered = sample.lower()
     if lowered.lstrip().startswith((b"<!doctype html", b"<html", b"<?xml")) and b"<html" in lowered:
         return True

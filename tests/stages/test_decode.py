@@ -169,3 +169,20 @@ def test_soft_hyphens_and_stray_controls_are_dropped_from_decoded_text():
     assert normalise_newlines("Ita\xadli\xadens\x00\r\nnext\x0cpage") == "Italiens\nnext\x0cpage"
     # zero-width space, word joiner and a stray BOM go too; the zero-width joiner shapes emoji and scripts: it stays
     assert normalise_newlines("a\u200bb\u2060c\ufeffd \U0001f469\u200d\U0001f4bb") == "abcd \U0001f469\u200d\U0001f4bb"
+
+
+def test_text_and_bytes_are_sniffed_for_html_over_the_same_window():
+    # a Chinese text dump whose third page carries leftover table markup: within the first 8192 bytes it is
+    # text, so the decoded text must not be taken for HTML by looking at 8192 characters (~24 KB) instead
+    from pipeline.text import HEAD_BYTES, looks_like_html
+
+    prose = "社区图书馆从本月起延长开放时间，每天晚上开设夜间自习室，为附近的学生提供安静的学习空间。\n" * 70
+    markup = ('<title>x</title><table width=100%><tr><td class="a">主题词：</td><td></td></tr></table>\n'
+              "<div><p>x</p></div>\n") * 40
+    dump = prose + markup
+    assert len(prose.encode()) > HEAD_BYTES > len(prose)
+    assert not looks_like_html(dump.encode())
+    assert not looks_like_html(dump[:HEAD_BYTES])
+    doc = Document(id="t", source="t.txt", raw=dump.encode(), content_type="text")
+    decode_stage(doc, Config())
+    assert doc.content_type == "text"
