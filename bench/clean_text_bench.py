@@ -184,6 +184,7 @@ def furniture_false_cuts() -> dict:
     texts (both halves): every match on such text is a false cut. {kind: {"documents", "chars"}}."""
     from pipeline.stages.boilerplate import (
         COMMENT_WIDGET_ROW,
+        DATED_HEADLINE_ROW,
         FAIR_USE_CITATION,
         FAIR_USE_TERMS,
         VIEW_COUNTER,
@@ -206,7 +207,8 @@ def furniture_false_cuts() -> dict:
                   "listing meta lines (author, time, counts)": is_listing_meta,
                   "view counters": VIEW_COUNTER.match}
     found = {name: {"documents": 0, "chars": 0}
-             for name in [*kinds.values(), *line_rules, "recent-comments widget rows", "sponsored headline rows"]}
+             for name in [*kinds.values(), *line_rules, "recent-comments widget rows", "dated related-story rows",
+                          "sponsored headline rows"]}
     total_chars = 0
     for loader in (load_cleaneval, load_scrapinghub, load_readability, load_zh):
         for page in loader():
@@ -227,8 +229,9 @@ def furniture_false_cuts() -> dict:
             widget_verdicts(page.gold, verdicts)
             for verdict in verdicts:
                 if verdict.reason is not None:
-                    name = ("recent-comments widget rows" if COMMENT_WIDGET_ROW.match(
-                        page.gold[verdict.start : verdict.end].strip()) else "sponsored headline rows")
+                    row = page.gold[verdict.start : verdict.end].strip()
+                    name = ("recent-comments widget rows" if COMMENT_WIDGET_ROW.match(row) else
+                            "dated related-story rows" if DATED_HEADLINE_ROW.match(row) else "sponsored headline rows")
                     hit[name] = hit.get(name, 0) + len(page.gold[verdict.start : verdict.end].strip())
             for name, chars in hit.items():
                 found[name]["documents"] += 1

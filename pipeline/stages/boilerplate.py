@@ -85,8 +85,8 @@ def is_labelled_link(line: str) -> bool:
 
 FOOTER_LOWER = re.compile(FOOTER.pattern.lower())  # for lowercased text (see footer_candidate_lines)
 BYLINE = re.compile(
-    r"^(\(?[\w .]{1,30}\)?\s*)?(updated|published|posted|last modified|source|author|by|editor|发布时间|"
-    r"更新时间|时间|来源|作者|编辑|责任编辑|记者|稿源|发布日期|日期|浏览次数|阅读|点击)\s*[:：]",
+    r"^[|｜]?\s*(\(?[\w .]{1,30}\)?\s*)?(updated|published|posted|last modified|source|author|by|editor|发布时间|"
+    r"更新时间|时间|来源|作者|编辑|责任编辑|记者|稿源|发布日期|日期|发布|来自|浏览次数|浏览|阅读|点击)\s*[:：]",
     re.IGNORECASE,
 )
 # a relative timestamp on its own line ("2h ago", "vor 3 Stunden", "il y a 2 heures", "hace 3 horas", "3小时前"):
@@ -537,24 +537,31 @@ def listing_verdicts(text: str, verdicts: list[LineVerdict]) -> None:
 COMMENT_WIDGET_ROW = re.compile(r"^[^\s:][^:]{1,30}: \S.{3,90}(?:»|…|\.\.\.)$")
 # the source under a sponsored or syndicated headline: a publisher's name of one to four capitalised words
 TEASER_SOURCE = re.compile(r"^(?:[A-Z][\w&'.-]*)(?: [A-Z][\w&'.-]*){0,3}$")
+# a related-story row: a bullet, a headline, and the story's date or time in brackets at the end
+DATED_HEADLINE_ROW = re.compile(
+    r"^[·•▪◦*-]\s*\S.{3,80}?\s*[(（\[]\s*(?:\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?|\d{1,2}[-/.]\d{1,2})"
+    r"(?:\s*\d{1,2}:\d{2}(?::\d{2})?\s*(?:[AaPp][Mm])?)?\s*[)）\]]$"
+)
 WIDGET_MIN_ROWS = 3
 
 
 def widget_verdicts(text: str, verdicts: list[LineVerdict]) -> None:
-    """Mark, in place, the rows of two widgets as `related_links`: a recent-comments list (three or more
-    `Name: the comment's first words »` lines in a row) and a sponsored or syndicated headline list (three or
-    more rows of a headline line followed by its publisher's name: "Business Insider", "Yahoo Finance")."""
+    """Mark, in place, the rows of three widgets as `related_links`: a recent-comments list (three or more
+    `Name: the comment's first words »` lines in a row), a related-stories list (three or more `· headline
+    (2005-04-27 14:32)` rows) and a sponsored or syndicated headline list (three or more rows of a headline
+    line followed by its publisher's name: "Business Insider", "Yahoo Finance")."""
     lines = [(i, text[v.start : v.end].strip()) for i, v in enumerate(verdicts) if verdicts[i].reason is None]
     lines = [(i, line) for i, line in lines if line]
     marked: list[int] = []
     run: list[int] = []
-    for i, line in lines + [(-1, "")]:
-        if COMMENT_WIDGET_ROW.match(line):
-            run.append(i)
-            continue
-        if len(run) >= WIDGET_MIN_ROWS:
-            marked += run
-        run = []
+    for pattern in (COMMENT_WIDGET_ROW, DATED_HEADLINE_ROW):
+        for i, line in lines + [(-1, "")]:
+            if pattern.match(line):
+                run.append(i)
+                continue
+            if len(run) >= WIDGET_MIN_ROWS:
+                marked += run
+            run = []
     k = 0
     while k + 1 < len(lines):
         rows = 0

@@ -504,3 +504,18 @@ def test_widget_rules_need_a_run_and_the_shape_of_a_row():
         doc = Document(id="n", source="n.txt", text=ARTICLE + "\n".join(rows) + "\n" + ARTICLE)
         text_boilerplate_stage(doc, Config())
         assert "related_links" not in {s.reason for s in doc.spans}, rows
+
+
+def test_dated_related_story_rows_and_a_line_of_post_fields():
+    rows = ["·娱乐圈明星挨打事件回顾 (2005-04-27 14:32PM)", "·不必担心，他们总能化挨打为娱乐的 (2005-04-20 17:03PM)",
+            "·歌迷称挨打也值得 (2004-04-26 02:40AM)"]
+    doc = Document(id="r", source="r.txt", text=ZH_ARTICLE + "\n".join(rows) + "\n" + ZH_ARTICLE.replace("图书馆", "博物馆"))
+    text_boilerplate_stage(doc, Config())
+    assert not any(row in doc.text for row in rows) and ZH_ARTICLE.strip() in doc.text
+    # two such rows, or a dated list item that is a sentence of the article, are left
+    two = rows[:2]
+    doc = Document(id="s", source="s.txt", text=ZH_ARTICLE + "\n".join(two) + "\n" + ZH_ARTICLE)
+    text_boilerplate_stage(doc, Config())
+    assert "related_links" not in {s.reason for s in doc.spans}
+    assert classify_line("|发布: 2021-1-29 13:18|点击: 313|来自: 互联网") == Reason.BYLINE
+    assert classify_line("发布会上，新华社记者提问：图书馆什么时候开放？") is None
