@@ -105,6 +105,7 @@ def test_stripped_paragraph_with_punctuation_and_digits_is_detected():
     # links, paths and markup are not glued words; neither is normal prose with a long link in it
     assert stripped_space_share("https://example.com/an-article-about-something-long " * 3) == 0
     assert stripped_space_share("<div class=maincontentwrapperinner>text</div> " * 3) == 0
+    assert stripped_space_share("a" * 2000) == 0  # a padding, not words (and costly to segment)
     blob = "QmFzZTY0IGlzIG5vdCBwcm9zZSBidXQgaXQgaXMgbW9zdGx5IGxldHRlcnMgYW5kIGhhcyBsb25nIHJ1bnM"
     assert stripped_space_share(f"Attachment: {blob}{blob}") == 0
     prose = "See the report at https://example.org/reports/annual-review-of-the-year for details on it."
