@@ -11,6 +11,7 @@ from .stages.junk import junk_stage
 from .stages.language import detect_language
 from .stages.prose import not_prose_stage
 from .stages.repair import repair_stage
+from .stages.spaces import spaces_stage
 
 __all__ = ["clean_html", "clean_text", "decode", "detect_language"]
 
@@ -26,11 +27,12 @@ def clean_html(html: bytes | str, url: str | None = None) -> str:
 
 
 def clean_text(text: str) -> str:
-    """Public one-call API: the text-dump path (repair, code/data check, line rules, binary/spam cuts) for one
-    text; "" when the text is rejected (code or data, nothing but junk)."""
+    """Public one-call API: the text-dump path (repair, code/data check, space repair, binary/spam cuts, line
+    rules, in the batch pipeline's order) for one text; "" when the text is rejected (code or data, nothing but
+    junk, English glued past repair)."""
     config = Config()
     doc = Document(id="", source="", text=text, content_type="text")
-    for stage in (repair_stage, not_prose_stage, junk_stage, text_boilerplate_stage):
+    for stage in (repair_stage, not_prose_stage, spaces_stage, junk_stage, text_boilerplate_stage):
         stage(doc, config)
         if doc.rejected:
             return ""

@@ -30,3 +30,6 @@ def test_clean_text():
     assert pipeline.clean_text(dump) == (
         "The council met on Monday to discuss the budget for next year, and agreed to repair the bridge."
     )
+    # English whose spaces were stripped comes back spaced, as in the batch pipeline (not cut as a letter blob)
+    glued = "Thecouncilmetonmondaytodiscussthebudgetfornextyear,andagreedtorepairthebridgebeforewinter."
+    assert pipeline.clean_text(glued).startswith("The council met on monday to discuss the budget")
