@@ -37,6 +37,10 @@ def _project_imports():
         tree = ast.parse(path.read_text())
         here = name if path.name == "__init__.py" else name.rpartition(".")[0]
         top_level = {id(node) for node in tree.body}
+        # a package's PEP 562 `__getattr__` imports its lazy exports on first use: they count as module level
+        lazy = [node for node in tree.body if isinstance(node, ast.FunctionDef) and node.name == "__getattr__"
+                and path.name == "__init__.py"]
+        top_level |= {id(node) for function in lazy for node in ast.walk(function)}
         for node in ast.walk(tree):
             if isinstance(node, ast.ImportFrom) and node.level:
                 base = here

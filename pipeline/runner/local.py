@@ -11,6 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyarrow.parquet as pq
+
 from .. import storage
 from ..config import Config
 from ..corpus import (
@@ -23,6 +25,7 @@ from .mapping import map_shard
 from .plan import RunPlan, plan_run
 from .publish import publish
 from .remote import publish_to_store
+from .segments import segments
 from .write import write_indices, write_segment
 
 log = logging.getLogger("pipeline")
@@ -232,6 +235,17 @@ def run(
     return RunResult(shown or plan.output, manifest, stats, time.time() - started, summary)
 
 
+# Up to this many documents (signature rows, published segments included) a pooled run does its dedup steps in
+# the main process: about 50 MB of signatures and line hashes at the most
+IN_PROCESS_DEDUP_ROWS = 50_000
+
+
+def signature_rows(plan: RunPlan) -> int:
+    """Signature rows of every segment the dedup steps read (from the Parquet footers; rows of retracted
+    inputs included)."""
+    return sum(pq.read_metadata(path).num_rows for segment in segments(plan) for path in segment.paths("signatures"))
+
+
 def _run_pool(plan: RunPlan, workers: int, bar: _Progress) -> None:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -241,7 +255,8 @@ def _run_pool(plan: RunPlan, workers: int, bar: _Progress) -> None:
     # process per task paid the imports, the language models and the extraction helper again for every shard
     # (two workers were no faster than one on 7 small shards). The pool is shut down after each phase, so what
     # the stages loaded is returned to the system before the dedup steps, which hold the whole corpus's
-    # signatures (bench/memory_bench.py); those run in a fresh process each.
+    # signatures (bench/memory_bench.py); those run in a fresh process each, or in this process on a small
+    # corpus (IN_PROCESS_DEDUP_ROWS).
     with ctx.Manager() as manager:
         queue = manager.Queue()
         report = functools.partial(_queue_progress, queue)
@@ -260,10 +275,17 @@ def _run_pool(plan: RunPlan, workers: int, bar: _Progress) -> None:
                 bar.update(*queue.get())
     bar.finish_reading()
     partitions = plan.config_obj.dedup.band_partitions
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, max_tasks_per_child=1) as pool:
-        for f in as_completed([pool.submit(dedup_partition, plan, p) for p in range(partitions)]):
-            f.result()
-        pool.submit(dedup_union, plan).result()
+    if signature_rows(plan) <= IN_PROCESS_DEDUP_ROWS:
+        # a small corpus: this process holds no models, and the dedup steps take less time than the five fresh
+        # processes they would start (about 0.4 s each, two at a time)
+        for partition in range(partitions):
+            dedup_partition(plan, partition)
+        dedup_union(plan)
+    else:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, max_tasks_per_child=1) as pool:
+            for f in as_completed([pool.submit(dedup_partition, plan, p) for p in range(partitions)]):
+                f.result()
+            pool.submit(dedup_union, plan).result()
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
         for f in as_completed([pool.submit(write_segment, plan, i) for i in write_indices(plan)]):
             f.result()

@@ -15,18 +15,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import NamedTuple
 
-from .boilerplate import text_boilerplate_stage
-from .decode import decode_stage
-from .extract import html_extract_stage
-from .junk import junk_stage
-from .language import language_stage
-from .length import min_length_stage
-from .prose import not_prose_stage
-from .quality import quality_stage
-from .repair import repair_stage
-from .spaces import spaces_stage
-from .split import split_stage
-
 
 class Stage(NamedTuple):
     name: str
@@ -34,20 +22,44 @@ class Stage(NamedTuple):
     expands: bool = False  # one document in, several out (a dump split into pages)
 
 
-STAGES: tuple[Stage, ...] = (
-    Stage("decode", decode_stage),
-    Stage("repair", repair_stage),
-    Stage("prose", not_prose_stage),
-    Stage("split", split_stage, expands=True),
-    Stage("extract", html_extract_stage),
-    Stage("spaces", spaces_stage),
-    Stage("junk", junk_stage),
-    Stage("boilerplate", text_boilerplate_stage),
-    Stage("language", language_stage),
-    Stage("quality", quality_stage),
-    Stage("length", min_length_stage),
+# every step a document's count passes through, in order: reading the input, the stages (`STAGES`, same
+# order), then the corpus-wide steps of the runner (document dedup, then template lines and repeated passages)
+STAGE_NAMES: tuple[str, ...] = (
+    "read", "decode", "repair", "prose", "split", "extract", "spaces", "junk", "boilerplate", "language",
+    "quality", "length", "dedup", "passages",
 )
 
-# every step a document's count passes through, in order: reading the input, the stages, then the
-# corpus-wide steps of the runner (document dedup, then template lines and repeated passages)
-STAGE_NAMES: tuple[str, ...] = ("read", *(s.name for s in STAGES), "dedup", "passages")
+
+def __getattr__(name: str):  # noqa: ANN202 - PEP 562
+    """`STAGES`, imported on first use: the steps after mapping (dedup, write, publish) need the stage names for
+    their statistics but not the stages, whose imports cost a fresh worker process about 0.35 s."""
+    if name != "STAGES":
+        raise AttributeError(f"module 'pipeline.stages' has no attribute {name!r}")
+    from .boilerplate import text_boilerplate_stage
+    from .decode import decode_stage
+    from .extract import html_extract_stage
+    from .junk import junk_stage
+    from .language import language_stage
+    from .length import min_length_stage
+    from .prose import not_prose_stage
+    from .quality import quality_stage
+    from .repair import repair_stage
+    from .spaces import spaces_stage
+    from .split import split_stage
+
+    stages = (
+        Stage("decode", decode_stage),
+        Stage("repair", repair_stage),
+        Stage("prose", not_prose_stage),
+        Stage("split", split_stage, expands=True),
+        Stage("extract", html_extract_stage),
+        Stage("spaces", spaces_stage),
+        Stage("junk", junk_stage),
+        Stage("boilerplate", text_boilerplate_stage),
+        Stage("language", language_stage),
+        Stage("quality", quality_stage),
+        Stage("length", min_length_stage),
+    )
+    assert STAGE_NAMES[1:-2] == tuple(stage.name for stage in stages)
+    globals()["STAGES"] = stages
+    return stages

@@ -6,7 +6,16 @@ import pyarrow.parquet as pq
 import pytest
 
 from pipeline.config import Config
-from pipeline.runner import dedup_partition, dedup_union, map_shard, plan_run, publish, run, write_segment
+from pipeline.runner import (
+    dedup_partition,
+    dedup_union,
+    local,
+    map_shard,
+    plan_run,
+    publish,
+    run,
+    write_segment,
+)
 
 from ..conftest import SEEDS
 
@@ -91,7 +100,8 @@ def test_two_runs_give_byte_identical_shards(sample_run, tmp_path):
 
 
 @pytest.mark.slow
-def test_workers_do_not_change_output(sample_run, tmp_path):
+@pytest.mark.parametrize("dedup_in_process", [True, False], ids=["small-corpus-dedup-in-process", "dedup-in-pool"])
+def test_workers_do_not_change_output(sample_run, tmp_path, monkeypatch, dedup_in_process):
     out, _ = sample_run
     config = Config()
     config.input.shard_bytes = 3000  # several shards, so the pool really splits the work
@@ -99,11 +109,18 @@ def test_workers_do_not_change_output(sample_run, tmp_path):
     two = tmp_path / "two"
     raw = str(Path(__file__).parent.parent.parent / "data" / "raw")
     run([raw], one, config, workers=1, progress=False)
+    in_process = []
+    if dedup_in_process:
+        monkeypatch.setattr(local, "dedup_union", lambda plan: in_process.append(plan) or dedup_union(plan))
+    else:
+        monkeypatch.setattr(local, "IN_PROCESS_DEDUP_ROWS", -1)  # the pool's fresh processes, as on a big corpus
     run([raw], two, config, workers=2, progress=False)
+    assert len(in_process) == (1 if dedup_in_process else 0)
     m1 = json.loads((one / "manifest.json").read_text())
     m2 = json.loads((two / "manifest.json").read_text())
     assert len(m1["shards"]) > 1
     assert [s["sha256"] for s in m1["shards"]] == [s["sha256"] for s in m2["shards"]]
+    assert [s["sha256"] for s in m1["rejected"]] == [s["sha256"] for s in m2["rejected"]]
 
 
 def test_steps_resume_and_rerun_is_idempotent(tmp_path, sample_dir):
