@@ -183,8 +183,18 @@ def _repeated_starts(lines: list[str]) -> float:
     return sum(c for c in counts.values() if c >= 5) / len(lines)
 
 
-def prose_verdict(text: str) -> ProseVerdict:
-    """Is `text` prose, or code or data (and which)? Cheap: regular expressions over the lines, no model."""
+# Every way to a code/data verdict below needs prose lines to hold at most 35% of the characters (the whole-text
+# parses: < 0.35 of all; program output: <= 0.35 of the weighed; code/data: <= 0.3 of the weighed; commented:
+# <= 0.1 of all; the weighed characters are never more than all). So once the prose lines read so far hold more,
+# the text is prose whatever the rest holds.
+PROSE_SETTLES = 0.35
+
+
+def prose_verdict(text: str, settle_early: bool = False) -> ProseVerdict:
+    """Is `text` prose, or code or data (and which)? Cheap: regular expressions over the lines, no model.
+
+    `settle_early`: stop reading as soon as the verdict can only be prose (`PROSE_SETTLES`); the verdict is the
+    same, the shares then count only the lines read (on the text-dump benchmark the stage takes half the time)."""
     nonblank = [ln.strip() for ln in text.splitlines() if ln.strip()]
     total = sum(len(ln) for ln in nonblank)
     if not total:
@@ -238,6 +248,8 @@ def prose_verdict(text: str) -> ProseVerdict:
                 skipped += size
         elif _is_prose_line(line):
             prose += size
+            if settle_early and prose > PROSE_SETTLES * total:
+                return ProseVerdict(None, prose / total, code / total, data / total, detail="prose (settled early)")
     shares = prose / total, code / total, data / total
     whole = ("json" if _json_document(text) else _delimited_table(nonblank) or
              ("minified" if _minified(text) else None))
@@ -270,7 +282,7 @@ def not_prose_stage(doc: Document, config: Config) -> Document:
     `[junk] keep_code = true` keeps them all)."""
     if doc.rejected or doc.content_type == "html" or config.junk.keep_code:
         return doc
-    verdict = prose_verdict(doc.text)
+    verdict = prose_verdict(doc.text, settle_early=True)
     if verdict.kind is not None:
         doc.reject(Reason.NOT_PROSE, verdict.detail)
     return doc

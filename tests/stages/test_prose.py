@@ -178,6 +178,32 @@ def test_prose_lists_headings_and_code_samples_stay(text):
     assert verdict.kind is None, verdict
 
 
+CODE_AND_DATA = [PYTHON, C_SOURCE, JAVASCRIPT, YAML, INI, LOG, MAIL, CSV, MINIFIED]
+PROSE_TEXTS = [PROSE, LISTS_AND_HEADINGS, ARTICLE_WITH_CODE, CHINESE]
+
+
+def _mixtures():
+    """Prose cut to a share of its length before or after code: the verdicts on both sides of PROSE_SETTLES."""
+    for code in CODE_AND_DATA:
+        for prose in PROSE_TEXTS:
+            for share in (0.1, 0.25, 0.3, 0.34, 0.36, 0.4, 0.6, 1.0):
+                head = prose[: int(len(prose) * share)]
+                yield head + "\n" + code
+                yield code + "\n" + head
+                yield head + "\n" + code * 3
+
+
+def test_settling_early_gives_the_verdict_of_reading_everything():
+    texts = [*CODE_AND_DATA, *PROSE_TEXTS, *_mixtures()]
+    verdicts = [(prose_verdict(t).kind, prose_verdict(t, settle_early=True).kind) for t in texts]
+    assert all(full == early for full, early in verdicts)
+    # both outcomes occur among the mixtures, so the comparison means something
+    assert {full for full, _ in verdicts} >= {None, "code", "data"}
+    # and the stage reads less: a page of prose settles before its end
+    settled = prose_verdict(PROSE * 3 + "\n" + PYTHON * 3, settle_early=True)
+    assert settled.kind is None and settled.detail == "prose (settled early)"
+
+
 def test_the_stage_rejects_with_a_reason_and_a_detail_and_keep_code_keeps():
     doc = Document(id="x", source="notes.txt", text=PYTHON)  # a .txt name: the content decides
     not_prose_stage(doc, Config())
