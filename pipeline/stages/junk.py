@@ -28,6 +28,27 @@ PDF_SYNTAX = re.compile(
     r"/Type\s*/(XRef|Page|Pages|Catalog|Font|ObjStm|XObject)\b|/Length\s+\d+|<<\s*/|%PDF-\d",
     re.MULTILINE,
 )
+# Every match of PDF_SYNTAX within one line holds one of these strings or is an xref entry line. Python's
+# regex engine tries PDF_SYNTAX's fourteen branches at every position (8 MB/s, an eighth of the text path's
+# budget); str.find is hundreds of times faster, and most texts hold none of them.
+PDF_MARKERS = ("obj", "stream", "xref", "trailer", "%%EOF", "Decode", "/Type", "/Length", "<<", "%PDF-")
+XREF_ENTRY_LINE = re.compile(r"^\s*\d{10}\s+\d{5}\s+[nf]\s*$", re.MULTILINE)
+
+
+def has_pdf_syntax_line(text: str) -> bool:
+    """Whether some line of `text` matches PDF_SYNTAX: only the lines around a marker are searched."""
+    for marker in PDF_MARKERS:
+        at = text.find(marker)
+        while at >= 0:
+            start = text.rfind("\n", 0, at) + 1
+            end = text.find("\n", at)
+            end = len(text) if end < 0 else end
+            if PDF_SYNTAX.search(text[start:end]):
+                return True
+            at = text.find(marker, end)
+    return XREF_ENTRY_LINE.search(text) is not None
+
+
 BASE64_BLOB = re.compile(r"[A-Za-z0-9+/]{120,}={0,2}")
 HEX_BLOB = re.compile(r"\b[0-9a-fA-F]{96,}\b")
 GARBAGE_CHAR = re.compile("[\ufffd\u0080-\u009f\ue000-\uf8ff\x00-\x08\x0e-\x1f]")
@@ -61,11 +82,9 @@ def find_binary_spans(text: str) -> list[tuple[int, int]]:
     from its first character.
     """
     marks: list[tuple[int, int]] = []
-    # PDF_SYNTAX (multi-line) matches the whole text wherever it matches one of its lines
-    if GARBAGE_CHAR.search(text) is None and PDF_SYNTAX.search(text) is None:
-        lines = []  # (most documents) no line can be flagged and no garbage starts: only the blobs below
-    else:
-        lines = line_offsets(text)
+    # (most documents) no line can be flagged and no garbage starts: only the blobs below
+    clean = GARBAGE_CHAR.search(text) is None and not has_pdf_syntax_line(text)
+    lines = [] if clean else line_offsets(text)
     flags: list[bool] = []
     for start, end in lines:
         line = text[start:end]

@@ -2,7 +2,14 @@ import pytest
 
 from pipeline.config import Config
 from pipeline.document import Document
-from pipeline.stages.junk import find_binary_spans, find_spam_spans, junk_stage, term_weight
+from pipeline.stages.junk import (
+    PDF_SYNTAX,
+    find_binary_spans,
+    find_spam_spans,
+    has_pdf_syntax_line,
+    junk_stage,
+    term_weight,
+)
 from pipeline.stages.quality import quality_signals, quality_stage
 
 from ..conftest import SEEDS
@@ -125,3 +132,16 @@ def test_a_keyword_run_is_weighed_whole_though_only_lines_near_terms_are_read():
     # the same block elsewhere in a longer text gives the same span, shifted
     shifted = find_spam_spans(ARTICLE * 3 + "\n" + menu + stuffed + ARTICLE)
     assert [(e - s, sc) for s, e, sc in shifted] == [(end - start, score)]
+
+
+@pytest.mark.parametrize("line", [
+    "12 0 obj", "endobj", "stream", "  endstream", "xref", "trailer << /Size 8 >>", "startxref", "%%EOF",
+    "/Filter /FlateDecode", "0000000015 00000 n ", "/Type /Pages", "/Length 42", "<< /Root 1 0 R >>", "%PDF-1.7",
+    # near misses: the words in prose, a cross-line object header, an xref entry inside a sentence
+    "the object of the exercise", "a mainstream stream of visitors", "12\n0 obj", "see 0000000015 00000 n here",
+    "trailers for the film", "<<quoted>>",
+])
+def test_pdf_syntax_prefilter_finds_exactly_the_lines_the_regex_finds(line):
+    prose = "The council met on Monday.\nIt voted to close the bridge in May.\n"
+    for text in (line, prose + line, line + "\n" + prose, prose + line + "\n" + prose):
+        assert has_pdf_syntax_line(text) == any(PDF_SYNTAX.search(x) for x in text.split("\n")), text
