@@ -145,3 +145,11 @@ def test_pdf_syntax_prefilter_finds_exactly_the_lines_the_regex_finds(line):
     prose = "The council met on Monday.\nIt voted to close the bridge in May.\n"
     for text in (line, prose + line, line + "\n" + prose, prose + line + "\n" + prose):
         assert has_pdf_syntax_line(text) == any(PDF_SYNTAX.search(x) for x in text.split("\n")), text
+
+
+def test_every_term_outside_the_latin_list_holds_a_cjk_character():
+    """`_term_starts` skips the CJK terms on a text without a CJK character: sound only while this holds."""
+    from pipeline.stages.junk import lexicon
+    from pipeline.text import CJK_CHAR
+
+    assert all(CJK_CHAR.search(term) for term, _, _ in lexicon().cjk)
