@@ -110,16 +110,19 @@ def _auto(text: str) -> tuple[str, float]:
     return lang, score
 
 
+def _script_score(counts: dict[str, int], by_script: str) -> float:
+    """How much of the letters are in the script that decided the language."""
+    letters = counts["letters"]
+    dominant = {"zh": counts["han"], "ja": counts["han"] + counts["kana"], "ko": counts["hangul"]}[by_script]
+    return min(1.0, 0.5 + dominant / letters / 2) if letters else 1.0
+
+
 def identify(text: str, detector: str = "auto", seed: int = 0) -> tuple[str, float]:
     """(ISO 639-1 code, score in 0..1) for one piece of text; ("", 0.0) when there is nothing to go on."""
     counts = script_counts(text)
     by_script = language_by_script(counts)
     if by_script:
-        letters = counts["letters"]
-        dominant = {"zh": counts["han"], "ja": counts["han"] + counts["kana"], "ko": counts["hangul"]}[
-            by_script
-        ]
-        return by_script, min(1.0, 0.5 + dominant / letters / 2) if letters else 1.0
+        return by_script, _script_score(counts, by_script)
     if counts["letters"] < 3:
         return "", 0.0
     if counts["latin"] >= 0.8 * counts["letters"]:
@@ -188,8 +191,8 @@ def _label_paragraphs(text: str, paragraphs: list[tuple[int, int]], cfg) -> list
         piece = text[start:end]
         counts = script_counts(piece)
         by_script = language_by_script(counts)
-        if by_script:
-            labelled.append((start, end, *identify(piece, cfg.detector, cfg.seed)))
+        if by_script:  # (as identify() would say, without counting the scripts again)
+            labelled.append((start, end, by_script, _script_score(counts, by_script)))
             continue
         if counts["letters"] < 3 or (len(piece.strip()) < cfg.paragraph_min_chars):
             continue
