@@ -231,7 +231,7 @@ def is_short_line(line: str) -> bool:
     stripped = line.strip()
     if is_cjk_line(stripped):
         return len(stripped) <= 8
-    return len(WORD.findall(stripped)) <= 3 and len(stripped) <= 30
+    return len(stripped) <= 30 and len(WORD.findall(stripped)) <= 3
 
 
 def has_sentence_shape(line: str) -> bool:
@@ -361,15 +361,17 @@ def line_verdicts(text: str) -> list[LineVerdict]:
     # menu runs: >= 3 consecutive short lines without sentence shape (blank lines and separators don't break
     # a run); a run touching a related-links heading is a related-links list
     n = len(verdicts)
+    # once for every line: a run only ever changes the reasons of lines before the next one looked at
+    candidate = [_menu_candidate(text, v) for v in verdicts]
     i = 0
     while i < n:
-        if not _menu_candidate(text, verdicts[i]):
+        if not candidate[i]:
             i += 1
             continue
         j = i
         members = []
         while j < n and (
-            _menu_candidate(text, verdicts[j])
+            candidate[j]
             or not text[verdicts[j].start : verdicts[j].end].strip()
             or verdicts[j].reason in (Reason.SEPARATOR, Reason.BUTTON, Reason.NAV_MENU)
         ):
