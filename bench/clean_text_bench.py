@@ -234,7 +234,7 @@ def furniture_false_cuts() -> dict:
                     row = page.gold[verdict.start : verdict.end].strip()
                     name = ("recent-comments widget rows" if COMMENT_WIDGET_ROW.match(row) else
                             "dated related-story rows" if DATED_HEADLINE_ROW.match(row) else "sponsored headline rows")
-                    hit[name] = hit.get(name, 0) + len(page.gold[verdict.start : verdict.end].strip())
+                    hit[name] = hit.get(name, 0) + len(row)
             for name, chars in hit.items():
                 found[name]["documents"] += 1
                 found[name]["chars"] += chars
@@ -294,7 +294,7 @@ def render(r: dict) -> str:
             h = survive.get(half)
             if not h:
                 continue
-            cuts = ", ".join(f"{k} {v / max(1, h.get('raw_chars', h['chars'])):.2%}" for k, v in
+            cuts = ", ".join(f"{k} {v / max(1, h['raw_chars']):.2%}" for k, v in
                              sorted(h["cut_chars"].items(), key=lambda kv: -kv[1]))
             rejected = ", ".join(f"{k} {v}" for k, v in sorted(h["rejected"].items())) or "none"
             lines.append(f"| {half} | {h['documents']} | {h['lose_over_10']} ({h['lose_over_10'] / max(1, h['documents']):.1%}) "

@@ -7,8 +7,9 @@ The inputs are generated here (bench/_work/scaling, not committed) from the page
 a JSONL export of their visible text (one record per page), a WARC of the pages themselves (one gzip member
 per record, as crawlers write them), and a folder of HTML pages and text dumps. A large file is planned as
 parts of about --shard-mb (record boundaries), so two workers share it. Without ../shared the benchmark
-skips. Each configuration runs --rounds times per worker count, alternating 1, 2, 1, 2; the fastest counts. The machine's own ceiling (the same
-CPU-only loop in one process and in two at once) is measured first, in the same session.
+skips. Each configuration runs --rounds times per worker count, alternating 1, 2, 1, 2; the fastest counts.
+The machine's own two-process ceiling (the same CPU-only loop in one process and in two at once) is measured
+first, in the same session.
 """
 
 from __future__ import annotations
@@ -119,7 +120,7 @@ def busy_loop(n: int) -> float:
 def machine_ceiling(n: int = 15_000_000, rounds: int = 5) -> dict:
     """What two processes get out of this machine's two cores: the same CPU-only work in one process, then in
     two processes at once (fastest of `rounds` each). On a shared or hyperthreaded VM two busy processes slow
-    each other down, and no pipeline run can scale better than this."""
+    each other down; a rough guide to what a pipeline run can reach, itself as noisy as the runs."""
     import multiprocessing
 
     ctx = multiprocessing.get_context("spawn")

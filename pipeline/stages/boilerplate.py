@@ -557,8 +557,8 @@ def widget_verdicts(text: str, verdicts: list[LineVerdict]) -> None:
     `Name: the comment's first words »` lines in a row), a related-stories list (three or more `· headline
     (2005-04-27 14:32)` rows) and a sponsored or syndicated headline list (three or more rows of a headline
     line followed by its publisher's name: "Business Insider", "Yahoo Finance")."""
-    lines = [(i, text[v.start : v.end].strip()) for i, v in enumerate(verdicts) if verdicts[i].reason is None]
-    lines = [(i, line) for i, line in lines if line]
+    lines = [(i, line) for i, v in enumerate(verdicts)
+             if v.reason is None and (line := text[v.start : v.end].strip())]
     marked: list[int] = []
     run: list[int] = []
     for pattern in (COMMENT_WIDGET_ROW, DATED_HEADLINE_ROW):
