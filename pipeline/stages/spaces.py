@@ -1,9 +1,11 @@
-"""Spaces stage: English whose spaces were stripped is re-segmented (wordninja), or rejected
-`no_word_boundaries` when that does not work.
+"""Spaces stage: English whose spaces were stripped is re-segmented (wordninja's word costs and symspellpy's
+word pairs), or rejected `no_word_boundaries` when that does not work.
 """
 
 from __future__ import annotations
 
+import functools
+import math
 import re
 
 from ..config import Config
@@ -48,25 +50,148 @@ def stripped_space_share(text: str) -> float:
     return in_runs / letters
 
 
-def _language_model():
-    import wordninja
+# ----------------------------------------------------------------------------------------------------------
+# Segmentation. wordninja's unigram model alone (its own DP) gets ~96% of words back; written by hand around its
+# word costs because no library segments with case and context: a capital after a small letter starts a word,
+# an acronym stays whole, an unknown capitalised word is a name, and word pairs decide ambiguous cuts
+# ("at least" not "atleast", "Hong Kong" not "HongKong") from symspellpy's bigram counts (both ship their lists).
 
-    return wordninja.DEFAULT_LANGUAGE_MODEL
-
-
-# cost per letter of a word wordninja does not know (its known words cost log(rank * log N): ~5 to ~25)
+INF = float("inf")
+# cost per letter of a run the model cannot cut at all
 UNKNOWN_WORD_COST = 30.0
+# an all-capital piece of 2..6 letters is an acronym (NASA, EBITDA): cheaper than cutting it into short words
+ACRONYM_COST = 14.0
+MAX_ACRONYM = 6
+# a capitalised piece the word list does not know is a name (Sondland): a fixed cost plus a cost per letter
+# above English's mean (~2 per letter), so a name never swallows the ordinary words glued after it
+NAME_COST = 12.0
+NAME_COST_PER_LETTER = 3.5
+MIN_NAME = 4
+# wordninja's list, taken from web text, holds glued pairs as words (atleast, sametime, videogames); an entry
+# that a spell-checker list (symspellpy's, from SCOWL) lacks and that splits into two of its words costs more
+GLUED_PAIR_PENALTY = 3.0
+# weight of the word-pair model: a listed pair that is more frequent than chance (P(w | v) > P(w)) takes
+# log(1 + λ * (P(w | v) / P(w) - 1)) off the second word's cost; other pairs cost what their words cost
+PAIR_WEIGHT = 0.02
+BEAM = 8  # best paths kept per position (by last word)
+
+
+class WordModel:
+    """Word costs (wordninja's Zipf costs, with symspellpy's words it lacks) and word-pair association (PMI of
+    symspellpy's bigram counts). Loaded once per process, on the first stripped document."""
+
+    def __init__(self) -> None:
+        import importlib.resources
+
+        import wordninja
+
+        ninja = wordninja.DEFAULT_LANGUAGE_MODEL
+        self.costs: dict[str, float] = dict(ninja._wordcost)  # no public accessor
+        self.max_word: int = ninja._maxword
+        files = importlib.resources.files("symspellpy")
+        counts: dict[str, int] = {}
+        for line in (files / "frequency_dictionary_en_82_765.txt").read_text().splitlines():
+            word, count = line.split()
+            counts[word] = int(count)
+        log_size = math.log(len(ninja._wordcost))
+        for rank, word in enumerate(counts):  # the list is sorted by count; same Zipf cost as wordninja's
+            # +2: these words are rarer on the web than in books, and the list holds many proper nouns
+            self.costs.setdefault(word, math.log((rank + 1) * log_size) + 2.0)
+        for word in ninja._wordcost:
+            if len(word) >= 5 and word.isalpha() and word not in counts and _splits_into(word, counts):
+                self.costs[word] += GLUED_PAIR_PENALTY
+        total = sum(counts.values())
+        self.pair_bonus: dict[str, float] = {}
+        for line in (files / "frequency_bigramdictionary_en_243_342.txt").read_text().splitlines():
+            first, second, count = line.split()
+            if first in counts and second in counts:
+                ratio = int(count) * total / (counts[first] * counts[second])  # P(w | v) / P(w)
+                if ratio > 1:
+                    self.pair_bonus[f"{first} {second}"] = math.log(1 + PAIR_WEIGHT * (ratio - 1))
+
+    def piece_cost(self, piece: str) -> float:
+        """Cost of one word as written, its case included (inf: not a word)."""
+        letters = piece.replace("'", "")
+        cost = self.costs.get(piece.lower(), INF)  # the list holds "'" and "'s" (merged onto their word)
+        if len(letters) <= 1 or letters.islower():
+            return cost
+        if letters.isupper():
+            return min(cost, ACRONYM_COST) if len(letters) <= MAX_ACRONYM else cost
+        if letters[0].isupper() and letters[1:].islower():
+            if cost == INF and len(letters) >= MIN_NAME:
+                return NAME_COST + NAME_COST_PER_LETTER * len(letters)
+            return cost
+        # inner capitals: only a listed camel-case word (MacBook, iPhone, macOS), never a capital after small
+        # letters that ends the piece (theM, PokemonS) or a piece starting with two small letters (arAb)
+        if letters[1:2].islower() and letters[0].islower():
+            return INF
+        for index in range(1, len(letters)):
+            if letters[index].isupper() and letters[index - 1].islower() and index == len(letters) - 1:
+                return INF
+        return cost
+
+    def segment(self, run: str) -> tuple[list[str], float]:
+        """Best cut of a run of letters into words (beam Viterbi over word pairs) and its total cost."""
+        size = len(run)
+        ending_at: list[list[tuple[int, str, float]]] = [[] for _ in range(size + 1)]
+        for start in range(size):
+            for end in range(start + 1, min(size, start + self.max_word) + 1):
+                cost = self.piece_cost(run[start:end])
+                if cost < INF:
+                    ending_at[end].append((start, run[start:end], cost))
+        # per position: last word (lower-cased) -> (cost, start of that word, previous last word, word as written)
+        paths: list[dict] = [{}] * (size + 1)
+        paths[0] = {"": (0.0, 0, "", "")}
+        for end in range(1, size + 1):
+            best: dict[str, tuple[float, int, str, str]] = {}
+            for start, piece, cost in ending_at[end]:
+                word = piece.lower()
+                for previous, (path_cost, *_) in paths[start].items():
+                    total = path_cost + cost
+                    if previous:
+                        total -= self.pair_bonus.get(f"{previous} {word}", 0.0)
+                    if word not in best or total < best[word][0]:
+                        best[word] = (total, start, previous, piece)
+            if len(best) > BEAM:
+                best = dict(sorted(best.items(), key=lambda item: item[1][0])[:BEAM])
+            paths[end] = best
+        if not paths[size]:
+            return [run], UNKNOWN_WORD_COST * len(run)  # no cut into known pieces (cannot happen: letters are words)
+        word = min(paths[size], key=lambda key: paths[size][key][0])
+        total = paths[size][word][0]
+        words: list[str] = []
+        end = size
+        while end > 0:
+            _, start, previous, piece = paths[end][word]
+            words.append(piece)
+            end, word = start, previous
+        words.reverse()
+        return words, total
+
+
+def _splits_into(word: str, known: dict[str, int]) -> bool:
+    """`word` is two listed words glued ("atleast"; a one-letter first word only "a" or "i")."""
+    return any(
+        word[cut:] in known and (word[:cut] in known if cut > 1 else word[0] in "ai") for cut in range(1, len(word))
+    )
+
+
+@functools.cache
+def word_model() -> WordModel:
+    return WordModel()
+
+
 # mean cost per letter of the segmentation: English ~1.4-2.2 (up to ~2.6 for lists of names); other languages
 # cut into English words 2.7 and more (German ~3.4, Indonesian ~3.4, Polish ~4.4), random letters ~6
 MAX_COST_PER_LETTER = 2.7
 
 
 def _merge_lone_letters(words: list[str]) -> list[str]:
-    """A lone "s" is a plural wordninja did not know, cut too soon ("widget s"): it goes back onto its word.
-    (Other lone letters were tried: they are as often a word's first letter as its last.)"""
+    """A lone "s" is a plural the list did not know, cut too soon ("widget s"), and an apostrophe's ending
+    ("'s", "'t") belongs to its word: both go back onto the word before."""
     out: list[str] = []
     for word in words:
-        if out and word == "s" and len(out[-1]) > 2:
+        if out and (word.startswith("'") or (word == "s" and len(out[-1]) > 2)):
             out[-1] += word
         else:
             out.append(word)
@@ -92,41 +217,30 @@ def _space_straight_quotes(line: str) -> str:
 
 
 def restore_spaces(text: str) -> tuple[str, float]:
-    """Re-insert spaces into Latin letter runs with wordninja (unigram-frequency segmentation).
+    """Re-insert spaces into Latin letter runs (see WordModel.segment).
 
-    Returns the new text and the segmentation's mean cost per letter (wordninja's word costs, lower is more
-    plausible English; see MAX_COST_PER_LETTER). Punctuation and digits between runs stay where they were.
+    Returns the new text and the segmentation's mean cost per letter (lower is more plausible English; see
+    MAX_COST_PER_LETTER). Punctuation and digits between runs stay where they were.
     """
-    model = _language_model()
-    costs = model._wordcost  # wordninja's own word costs; no public accessor
+    model = word_model()
     cost = 0.0
     letters = 0
 
     def fix(match: re.Match) -> str:
         nonlocal cost, letters
         run = match.group()
-        words = model.split(run)
-        for word in words:
-            cost += costs.get(word.lower(), UNKNOWN_WORD_COST)
-            letters += len(word)
-        words = _merge_lone_letters(words)
-        # wordninja drops apostrophes; keep the run's own characters by re-cutting it at word lengths
-        out, position = [], 0
-        for word in words:
-            piece = run[position : position + len(word)]
-            while position + len(piece) < len(run) and run[position + len(piece)] == "'":
-                piece = run[position : position + len(piece) + 2]
-            out.append(piece)
-            position += len(piece)
-        if position < len(run):
-            out.append(run[position:])
-        return " ".join(out)
+        words, run_cost = model.segment(run)
+        cost += run_cost
+        letters += len(run)
+        return " ".join(_merge_lone_letters(words))
 
     fixed = ANY_LATIN_RUN.sub(fix, text)
     # punctuation glued to the next word ("2022.Here", "issued,and", "titled(1)Construction")
     fixed = re.sub(r"(?<=[,;:!?])(?=[A-Za-z(\"“])", " ", fixed)
     fixed = re.sub(r"(?<=[a-z0-9]\.)(?=[A-Z][a-z])", " ", fixed)
     fixed = re.sub(r"(?<=[A-Za-z])(?=[(“])|(?<=[)”])(?=[A-Za-z])", " ", fixed)
+    # a year glued to the word before or after it ("Since2016", "in2022the")
+    fixed = re.sub(r"(?<=[A-Za-z]{2})(?=(?:1[6-9]|20)\d\d(?!\d))|(?<=(?<!\d)(?:1[6-9]|20)\d\d)(?=[A-Za-z]{2})", " ", fixed)
     # a numbered item glued to the sentence before it ("cyberspace.1. Expanding")
     fixed = re.sub(r"(?<=[a-z]\.)(?=\d{1,2}[.)] ?[A-Z])", " ", fixed)
     fixed = "\n".join(_space_straight_quotes(line) for line in fixed.split("\n"))

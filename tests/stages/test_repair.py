@@ -121,6 +121,28 @@ def test_restored_text_keeps_plurals_quotes_and_numbered_items():
     assert cost < 2.7
 
 
+def test_segmentation_follows_case_and_word_pairs():
+    fixed, cost = restore_spaces(
+        "TheyspentatleastthreedaysinHongKongwithNASAofficialsandtheWhiteHousepresssecretary."
+    )
+    # word pairs: "at least", not the list's glued "atleast"; a capital after a small letter starts a word
+    # ("Hong Kong", "White House"); an all-capital piece stays whole (NASA, not "NA SA")
+    assert fixed == "They spent at least three days in Hong Kong with NASA officials and the White House press secretary."
+    assert cost < 2.0
+    # a listed camel-case word stays one word; a capital never ends a word after small letters ("theM")
+    assert restore_spaces("ThereviewertypedonhernewMacBookwhilewatchingTheMandalorian.")[0].startswith(
+        "The reviewer typed on her new MacBook while watching The "
+    )
+
+
+def test_segmentation_keeps_apostrophes_and_parts_years():
+    fixed, _ = restore_spaces("Theworkers'unionsaidyou'rewelcometoitsmeetinginMay;theprisonworkers'leaderagreed.")
+    assert fixed == "The workers' union said you're welcome to its meeting in May; the prison workers' leader agreed."
+    fixed, _ = restore_spaces("Since2016,thecityhasbuiltin2022theroute66bridge,andaportlikethoseofthe1990s.")
+    # only a year is parted from its words: other numbers stay glued (route66bridge), a decade keeps its "s"
+    assert fixed == "Since 2016, the city has built in 2022 the route66bridge, and a port like those of the 1990s."
+
+
 def test_spaces_stage_rejects_other_languages_cut_into_english_words():
     glued = (
         "BereitsmitdemModernisierungsgesetzwurdedieelektronischePatientenakteals"
