@@ -64,8 +64,8 @@ ACRONYM_COST = 14.0
 MAX_ACRONYM = 6
 # a capitalised piece the word list does not know is a name (Sondland): a fixed cost plus a cost per letter
 # above English's mean (~2 per letter), so a name never swallows the ordinary words glued after it
-NAME_COST = 12.0
-NAME_COST_PER_LETTER = 3.5
+NAME_COST = 3.0
+NAME_COST_PER_LETTER = 3.0
 MIN_NAME = 4
 # wordninja's list, taken from web text, holds glued pairs as words (atleast, sametime, videogames); an entry
 # that a spell-checker list (symspellpy's, from SCOWL) lacks and that splits into two of its words costs more
@@ -181,9 +181,11 @@ def word_model() -> WordModel:
     return WordModel()
 
 
-# mean cost per letter of the segmentation: English ~1.4-2.2 (up to ~2.6 for lists of names); other languages
-# cut into English words 2.7 and more (German ~3.4, Indonesian ~3.4, Polish ~4.4), random letters ~6
-MAX_COST_PER_LETTER = 2.7
+# mean cost per letter of the segmentation (word costs less word-pair bonuses): English 1.2-2.3 on 597 stripped
+# gold paragraphs; other languages cut into English words mostly 2.9 and more (German, Indonesian ~3.1-3.3);
+# random letters ~6. Of 760 stripped paragraphs of lingua's other-language sentences, 23 pass: all
+# in non-Latin scripts (Urdu, Persian, Telugu...), where only the few Latin words glued together are re-cut
+MAX_COST_PER_LETTER = 2.6
 
 
 def _merge_lone_letters(words: list[str]) -> list[str]:
