@@ -215,9 +215,11 @@ def furniture_false_cuts() -> dict:
     texts (both halves): every match on such text is a false cut. {kind: {"documents", "chars"}}."""
     from pipeline.stages.boilerplate import (
         COMMENT_WIDGET_ROW,
+        CSS_SELECTOR_LINE,
         DATED_HEADLINE_ROW,
         FAIR_USE_CITATION,
         FAIR_USE_TERMS,
+        TAG_ATTRIBUTES_LINE,
         VIEW_COUNTER,
         LineVerdict,
         glued_furniture,
@@ -236,7 +238,9 @@ def furniture_false_cuts() -> dict:
                   "labelled links (previous/next, read more)": is_labelled_link,
                   # a listing needs three such rows in a run: a line alone is an upper bound of its false cuts
                   "listing meta lines (author, time, counts)": is_listing_meta,
-                  "view counters": VIEW_COUNTER.match}
+                  "view counters": VIEW_COUNTER.match,
+                  "markup remnants (tag attributes, block comments)":
+                      lambda line: TAG_ATTRIBUTES_LINE.match(line) or CSS_SELECTOR_LINE.match(line)}
     found = {name: {"documents": 0, "chars": 0}
              for name in [*kinds.values(), *line_rules, "recent-comments widget rows", "dated related-story rows",
                           "sponsored headline rows"]}

@@ -128,6 +128,14 @@ MARKUP_START = re.compile(r"^(?:<!--|<!\[|\[if |</?[a-zA-Z][\w:.-]*(?:\s|/?>|$))
 MARKUP_TOKEN = re.compile(
     r"<!--|-->|<!\[endif\]>?|\[if [^\]]{1,40}\]>|</?[a-zA-Z][\w:.-]*(?:\s[^<>]*)?/?>|&nbsp;|<!\[CDATA\[|\]\]>"
 )
+# the attributes of a tag the dump split over lines ('style="display:inline-block"', 'data-ad-slot="46"></ins>')
+TAG_ATTRIBUTES_LINE = re.compile(
+    r"""^(?:<[a-zA-Z][\w:-]*\s+)?(?:[\w:-]+\s*=\s*(?:"[^"]*"|'[^']*')\s*)+(?:/?>)?(?:</[a-zA-Z][\w:-]*>)?$"""
+)
+# a template's comment naming the block it opens or closes (".comment-meta", "close #wrapper", "/.entry-byline")
+# (lower-case names only: ".NET" or "#MeToo" on a line of its own is text)
+CSS_SELECTOR_LINE = re.compile(r"^(?:/|(?i:end(?: of)?|close))?\s*[.#][a-z][a-z0-9]*(?:[-_][a-z0-9]+)*"
+                               r"(?:\s+[.#][a-z][a-z0-9]*(?:[-_][a-z0-9]+)*)*$")
 DATE_ONLY = re.compile(
     r"^[\s(（\[]*(\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}|"
     r"(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2},? \d{4})"
@@ -295,6 +303,9 @@ def classify_line(line: str) -> Reason | None:
         return Reason.SEPARATOR
     if SERVER_ERROR.match(stripped):
         return Reason.ERROR_MESSAGE
+    if ("=" in stripped and TAG_ATTRIBUTES_LINE.match(stripped)) or (
+            stripped[0] in "./#ceCE" and CSS_SELECTOR_LINE.match(stripped)):
+        return Reason.MARKUP
     if MARKUP_START.match(stripped):
         # only tags, or a line of HTML source whose tags outweigh its text ('<a href="/news/list?id=3">News</a>')
         outside = MARKUP_TOKEN.sub("", stripped).strip(" \t§·|-")

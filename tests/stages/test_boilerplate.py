@@ -316,6 +316,18 @@ def test_markup_lines_left_in_a_dump_are_cut():
         assert classify_line(text) != Reason.MARKUP, text
 
 
+def test_tag_attributes_and_block_comments_left_in_a_dump_are_cut():
+    # a tag whose attributes the dump split over lines, and a template's comment naming the block it closes
+    for markup in ('<ins class="adsbygoogle"', 'style="display:inline-block;width:320px;height:50px"',
+                   'data-ad-slot="4695941337"></ins>', ".comment-meta", "close #wrapper", "/.entry-byline",
+                   "End of .main-content"):
+        assert classify_line(markup) == Reason.MARKUP, markup
+    # a code line with text around its attribute, a framework's name, a hashtag, a ranking: text
+    for text in ('Set width="100" on the image so it keeps its place', ".NET", "#MeToo", "#1 in the charts",
+                 "Close the door", "x = 'a' is a string"):
+        assert classify_line(text) != Reason.MARKUP, text
+
+
 def test_code_and_maths_are_not_breadcrumbs():
     assert classify_line("Home > News > World") == Reason.BREADCRUMB
     for line in ("x < y and y > z", "if (a >= b) return a;", "a => b"):
