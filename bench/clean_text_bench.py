@@ -227,6 +227,7 @@ def furniture_false_cuts() -> dict:
         is_labelled_link,
         is_listing_meta,
         is_share_label,
+        is_site_rights_notice,
         widget_verdicts,
     )
     from pipeline.text import line_offsets
@@ -239,6 +240,7 @@ def furniture_false_cuts() -> dict:
                   # a listing needs three such rows in a run: a line alone is an upper bound of its false cuts
                   "listing meta lines (author, time, counts)": is_listing_meta,
                   "view counters": VIEW_COUNTER.match,
+                  "site reprint and copyright notices (本网...未经授权不得转载)": is_site_rights_notice,
                   "markup remnants (tag attributes, block comments)":
                       lambda line: TAG_ATTRIBUTES_LINE.match(line) or CSS_SELECTOR_LINE.match(line)}
     found = {name: {"documents": 0, "chars": 0}

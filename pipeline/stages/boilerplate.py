@@ -136,6 +136,18 @@ TAG_ATTRIBUTES_LINE = re.compile(
 # (lower-case names only: ".NET" or "#MeToo" on a line of its own is text)
 CSS_SELECTOR_LINE = re.compile(r"^(?:/|(?i:end(?: of)?|close))?\s*[.#][a-z][a-z0-9]*(?:[-_][a-z0-9]+)*"
                                r"(?:\s+[.#][a-z][a-z0-9]*(?:[-_][a-z0-9]+)*)*$")
+# a site's own reprint and copyright notice: the site names itself (本网, 本站, 本报...), speaks of reprints or
+# copyright, and claims or disclaims ("凡本网注明“来源：XX”的作品，版权均属于...未经本网授权不得转载"), however long
+# the line; a news line about copyright ("本报记者从版权局获悉") makes no claim
+SITE_SELF = re.compile(r"本(?:网|站|报|社|刊|台|平台)")
+RIGHTS_TOPIC = re.compile(r"转载|版权|著作权|摘编|侵权")
+RIGHTS_CLAIM = re.compile(r"未经|不得|禁止|严禁|追究|均属|归.{0,20}所有|不代表|授权")
+
+
+def is_site_rights_notice(line: str) -> bool:
+    return bool(SITE_SELF.search(line) and RIGHTS_TOPIC.search(line) and RIGHTS_CLAIM.search(line))
+
+
 DATE_ONLY = re.compile(
     r"^[\s(（\[]*(\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}|"
     r"(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2},? \d{4})"
@@ -319,6 +331,8 @@ def classify_line(line: str) -> Reason | None:
             FAIR_USE_TERMS.search(stripped):
         return Reason.FOOTER  # a reposting site's fair-use notice, however long its sentence
     if "cookie" in lowered and is_cookie_notice(stripped):
+        return Reason.FOOTER
+    if "本" in stripped and is_site_rights_notice(stripped):
         return Reason.FOOTER
     if ("share" in lowered or "分享" in stripped) and is_share_label(stripped):
         return Reason.BUTTON

@@ -328,6 +328,16 @@ def test_tag_attributes_and_block_comments_left_in_a_dump_are_cut():
         assert classify_line(text) != Reason.MARKUP, text
 
 
+def test_a_sites_reprint_notice_is_a_footer_however_long():
+    notice = ("凡本网注明“来源：示例网”的所有作品，版权均属于示例网，未经本网授权不得转载、摘编或利用其它方式使用上述"
+              "作品。已经本网授权使用作品的，应在授权范围内使用，并注明“来源：示例网”。违反上述声明者，本网将追究其法律责任。")
+    assert classify_line(notice) == Reason.FOOTER
+    assert classify_line("本站所有文章未经授权禁止转载") == Reason.FOOTER
+    # news about copyright names the paper too, but claims nothing
+    for text in ("本报记者从市版权局获悉，今年查处的侵权案件比去年减少三成。", "本报讯 这部小说已被转载到多家网站。"):
+        assert classify_line(text) is None, text
+
+
 def test_code_and_maths_are_not_breadcrumbs():
     assert classify_line("Home > News > World") == Reason.BREADCRUMB
     for line in ("x < y and y > z", "if (a >= b) return a;", "a => b"):
