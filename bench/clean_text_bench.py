@@ -215,10 +215,12 @@ def furniture_false_cuts() -> dict:
     texts (both halves): every match on such text is a false cut. {kind: {"documents", "chars"}}."""
     from pipeline.stages.boilerplate import (
         COMMENT_WIDGET_ROW,
+        CONSENT_LINE,
         CSS_SELECTOR_LINE,
         DATED_HEADLINE_ROW,
         FAIR_USE_CITATION,
         FAIR_USE_TERMS,
+        REPRODUCTION_NOTICE,
         TAG_ATTRIBUTES_LINE,
         VIEW_COUNTER,
         LineVerdict,
@@ -241,6 +243,8 @@ def furniture_false_cuts() -> dict:
                   "listing meta lines (author, time, counts)": is_listing_meta,
                   "view counters": VIEW_COUNTER.match,
                   "site reprint and copyright notices (本网...未经授权不得转载)": is_site_rights_notice,
+                  "reproduction notices and consent lines (may not be reproduced; By clicking..., I agree)":
+                      lambda line: REPRODUCTION_NOTICE.search(line) or CONSENT_LINE.match(line),
                   "markup remnants (tag attributes, block comments)":
                       lambda line: TAG_ATTRIBUTES_LINE.match(line) or CSS_SELECTOR_LINE.match(line)}
     found = {name: {"documents": 0, "chars": 0}

@@ -144,6 +144,26 @@ RIGHTS_TOPIC = re.compile(r"转载|版权|著作权|摘编|侵权")
 RIGHTS_CLAIM = re.compile(r"未经|不得|禁止|严禁|追究|均属|归.{0,20}所有|不代表|授权")
 
 
+# the English kinds: a reproduction notice ("The material on this site may not be reproduced, distributed...
+# except with the prior written permission of...") and a sign-up form's consent line ("By clicking Subscribe, I
+# agree to the Terms of Use...")
+NOT_BE_COPIED = r"(?:may|must|shall|can)\s*not\s+be\s+(?:\w+,?\s+){0,6}?(?:reproduced|republished|redistributed|copied)\b"
+REPRODUCTION_NOTICE = re.compile(
+    # the notice names the site or material it guards, or the permission it takes ("the letters may not be
+    # reproduced in the book" is a sentence of an article)
+    rf"\b(?:this|the|our|its)\s+(?:material|content|site|website|article|publication|page)s?\b.{{0,40}}?{NOT_BE_COPIED}"
+    rf"|\b{NOT_BE_COPIED}.{{0,150}}\b(?:permission|consent|authori[sz]ation|copyright holder)"
+    r"|\bno part of (?:this|the) (?:site|website|publication|material|content)\b"
+    r"|\b(?:reproduction|redistribution|republication)\b.{0,120}\bwithout\b.{0,40}\bpermission\b",
+    re.IGNORECASE,
+)
+CONSENT_LINE = re.compile(
+    r"^by (?:clicking|checking|submitting|registering|signing up|subscribing|continuing|creating|using|entering)\b"
+    r".{0,200}\b(?:agree|consent|accept|acknowledge)",
+    re.IGNORECASE,
+)
+
+
 def is_site_rights_notice(line: str) -> bool:
     return bool(SITE_SELF.search(line) and RIGHTS_TOPIC.search(line) and RIGHTS_CLAIM.search(line))
 
@@ -333,6 +353,9 @@ def classify_line(line: str) -> Reason | None:
     if "cookie" in lowered and is_cookie_notice(stripped):
         return Reason.FOOTER
     if "本" in stripped and is_site_rights_notice(stripped):
+        return Reason.FOOTER
+    if (("not be" in lowered or "no part of" in lowered or "without" in lowered)
+            and REPRODUCTION_NOTICE.search(stripped)) or (lowered.startswith("by ") and CONSENT_LINE.match(stripped)):
         return Reason.FOOTER
     if ("share" in lowered or "分享" in stripped) and is_share_label(stripped):
         return Reason.BUTTON

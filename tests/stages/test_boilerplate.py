@@ -338,6 +338,19 @@ def test_a_sites_reprint_notice_is_a_footer_however_long():
         assert classify_line(text) is None, text
 
 
+def test_reproduction_notices_and_consent_lines_are_footers():
+    for notice in ("The material on this site may not be reproduced, distributed, transmitted, cached or otherwise used, "
+                   "except with the prior written permission of Example Media.",
+                   "No part of this site or its content may be copied without the permission of the copyright holder.",
+                   "By clicking Subscribe, I agree to the Terms of Use and Privacy Policy of Example Media.",
+                   "By submitting your email, you agree to our Terms and Privacy Notice."):
+        assert classify_line(notice) == Reason.FOOTER, notice
+    for text in ("By clicking the button twice, the user opens the settings page.",
+                 "The court said the letters may not be reproduced in the book, and the publisher agreed.",
+                 "By the end of the year, most members agree that the rules work."):
+        assert classify_line(text) != Reason.FOOTER, text
+
+
 def test_code_and_maths_are_not_breadcrumbs():
     assert classify_line("Home > News > World") == Reason.BREADCRUMB
     for line in ("x < y and y > z", "if (a >= b) return a;", "a => b"):
