@@ -229,6 +229,7 @@ def furniture_false_cuts() -> dict:
         is_labelled_link,
         is_listing_meta,
         is_share_label,
+        is_signup_prompt,
         is_site_rights_notice,
         widget_verdicts,
     )
@@ -242,6 +243,7 @@ def furniture_false_cuts() -> dict:
                   # a listing needs three such rows in a run: a line alone is an upper bound of its false cuts
                   "listing meta lines (author, time, counts)": is_listing_meta,
                   "view counters": VIEW_COUNTER.match,
+                  "newsletter sign-up and comment-form prompts": is_signup_prompt,
                   "site reprint and copyright notices (本网...未经授权不得转载)": is_site_rights_notice,
                   "reproduction notices and consent lines (may not be reproduced; By clicking..., I agree)":
                       lambda line: REPRODUCTION_NOTICE.search(line) or CONSENT_LINE.match(line),

@@ -164,6 +164,31 @@ CONSENT_LINE = re.compile(
 )
 
 
+# a newsletter sign-up box ("Sign up for free newsletters and get more CNBC delivered to your inbox") and a
+# comment form's gate or notice ("You must login or create an account to comment.", "This site uses Akismet to
+# reduce spam."): page furniture around an article, kept by no annotator of the gold texts but four (newsletters)
+NEWSLETTER_ASK = re.compile(r"\b(?:sign(?:ing)?[ -]?up|subscrib(?:e|ing)|join)\b", re.IGNORECASE)
+NEWSLETTER_WHAT = re.compile(r"\b(?:newsletters?|inbox|mailing list|e-?mail (?:alerts|updates)|via e-?mail)\b",
+                             re.IGNORECASE)
+COMMENT_FORM = re.compile(
+    r"\b(?:log ?in|sign ?in|register|create an account)\b.{0,60}\b(?:comment|reply)"
+    r"|\b(?:post|add|leave|write) (?:a |your )?(?:comment|reply)\b.{0,40}\b(?:log ?in|sign ?in|register)\b"
+    r"|email address will not be published|\bakismet\b|comment data is processed",
+    re.IGNORECASE,
+)
+
+
+SIGNUP_TERMS = ("comment", "reply", "akismet", "newsletter", "inbox", "mail")  # one of them in every match
+
+
+def is_signup_prompt(line: str) -> bool:
+    """A newsletter sign-up line or a comment form's gate (at most 40 words: a paragraph that mentions a
+    newsletter is text)."""
+    if not (NEWSLETTER_ASK.search(line) and NEWSLETTER_WHAT.search(line)) and not COMMENT_FORM.search(line):
+        return False
+    return len(WORD.findall(line)) <= 40
+
+
 def is_site_rights_notice(line: str) -> bool:
     return bool(SITE_SELF.search(line) and RIGHTS_TOPIC.search(line) and RIGHTS_CLAIM.search(line))
 
@@ -352,6 +377,8 @@ def classify_line(line: str) -> Reason | None:
         return Reason.FOOTER  # a reposting site's fair-use notice, however long its sentence
     if "cookie" in lowered and is_cookie_notice(stripped):
         return Reason.FOOTER
+    if any(term in lowered for term in SIGNUP_TERMS) and is_signup_prompt(stripped):
+        return Reason.BUTTON
     if "本" in stripped and is_site_rights_notice(stripped):
         return Reason.FOOTER
     if (("not be" in lowered or "no part of" in lowered or "without" in lowered)
@@ -486,7 +513,11 @@ PROSE_WORDS = frozenset(
     "der die das und ist nicht ein eine zu den mit von sich des auf für im dem "
     "le la les et est des du un une que dans pour qui pas sur au "
     "el los las y en del que por con para una es se "
-    "il di che è per non una della".split()
+    "il di che è per non una della "
+    "yang dan di ini itu dengan untuk dari dalam tidak ke akan pada juga adalah karena atau "
+    "os as do da em um uma não com por no na dos das ao "
+    "het een van op te niet zijn voor dat ook maar "
+    "и в не на что с по как это к у из за от же о для".split()
 )
 
 

@@ -1,9 +1,11 @@
 from pipeline.config import Config
 from pipeline.document import Document, Reason
 from pipeline.stages.boilerplate import (
+    GOOD,
     classify_line,
     clean_lines,
     glued_furniture,
+    line_quality,
     line_verdicts,
     text_boilerplate_stage,
 )
@@ -349,6 +351,24 @@ def test_reproduction_notices_and_consent_lines_are_footers():
                  "The court said the letters may not be reproduced in the book, and the publisher agreed.",
                  "By the end of the year, most members agree that the rules work."):
         assert classify_line(text) != Reason.FOOTER, text
+
+
+def test_newsletter_and_comment_form_prompts_are_buttons():
+    for prompt in ("Sign up for free newsletters and get more Example News delivered to your inbox",
+                   "Subscribe to The Example Review via Email", "You must login or create an account to comment.",
+                   "If you would like to add a comment, please register or log in",
+                   "This site uses Akismet to reduce spam. Learn how your comment data is processed."):
+        assert classify_line(prompt) == Reason.BUTTON, prompt
+    for text in ("She signed the petition and went home.", "Readers can reply to the letter in the print edition.",
+                 "He checks his inbox twice a day and answers every mail by hand before he has breakfast."):
+        assert classify_line(text) != Reason.BUTTON, text
+
+
+def test_prose_is_told_in_more_languages_than_english():
+    # a line dense in another language's function words is prose, not a short neutral line
+    assert line_quality("Islam pecah jadi dua karena faktor politik dan kekuasaan yang ada pada zaman itu di sana") == GOOD
+    assert line_quality("O governo anunciou que não vai aumentar os impostos em um ano com eleições para a presidência") == GOOD
+    assert line_quality("Правительство объявило что не будет повышать налоги в этом году и на выборы это не повлияет") == GOOD
 
 
 def test_code_and_maths_are_not_breadcrumbs():
