@@ -28,7 +28,8 @@ def is_cjk_line(line: str) -> bool:
 
 # runs, not single characters: findall then builds one string per run instead of one per letter (2x faster)
 HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef]+")
-KANA_RUN = re.compile(r"[\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f]+")
+# (without U+30FB, the katakana middle dot: Chinese text writes it between the parts of a foreign name)
+KANA_RUN = re.compile(r"[\u3040-\u30fa\u30fc-\u30ff\u31f0-\u31ff\uff66-\uff9f]+")
 HANGUL_RUN = re.compile(r"[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]+")
 LATIN_RUN = re.compile(r"[A-Za-z\u00c0-\u024f]+")
 LETTER_RUN = re.compile(r"[^\W\d_]+")

@@ -61,6 +61,13 @@ class DecodeResult:
     replacement_ratio: float
 
 
+# Python's gb2312 codec follows the old Unicode table, not the one every browser and Windows use (WHATWG: a
+# gb2312 label means the GBK decoder): 0xA1A4 becomes U+30FB KATAKANA MIDDLE DOT instead of U+00B7 (the dot in
+# Chinese transliterated names, which then read as Japanese kana) and 0xA1AA U+2015 instead of the em dash
+# U+2014. GB text is therefore always decoded with gb18030, a superset with the browsers' table.
+GB_NARROW = frozenset({"gb2312", "gbk", "euc_cn", "cp936"})
+
+
 def canonical_encoding(label: str | None, widen: bool = True) -> str | None:
     """Python codec name for a charset label (widened to its superset unless `widen=False`); None when
     unknown."""
@@ -76,7 +83,7 @@ def canonical_encoding(label: str | None, widen: bool = True) -> str | None:
     except LookupError:
         return None
     name = name.replace("-", "_")
-    if not widen:
+    if not widen and name not in GB_NARROW:
         return codecs.lookup(name).name
     widened = SUPERSETS.get(name, name)
     return codecs.lookup(widened).name
@@ -154,7 +161,7 @@ def _common_cjk(ch: str, encoding: str) -> bool:
     return False
 
 
-CJK_FAMILIES = (("gb2312", "gb18030"), ("big5", "big5hkscs"), ("shift_jis", "cp932"), ("euc_jp",),
+CJK_FAMILIES = (("gb18030",),  # (not gb2312 first: see GB_NARROW) ("big5", "big5hkscs"), ("shift_jis", "cp932"), ("euc_jp",),
                 ("euc_kr", "cp949"))
 
 

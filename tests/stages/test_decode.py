@@ -16,6 +16,15 @@ def test_bom_wins():
     assert r.text == "héllo" and r.encoding == "utf-16-le"
 
 
+def test_gb2312_bytes_read_as_browsers_read_them():
+    # 0xA1A4 and 0xA1AA: the middle dot of a transliterated name and the em dash, as in every browser (Python's
+    # gb2312 codec gives U+30FB KATAKANA MIDDLE DOT and U+2015 HORIZONTAL BAR)
+    data = "乔治·布什说，13—15岁的儿童".encode("gb18030")
+    assert data.decode("gb2312") != data.decode("gb18030")
+    for declared in ("gb2312", None):
+        assert decode_bytes(data * 4, declared=declared).text == "乔治·布什说，13—15岁的儿童" * 4
+
+
 def test_gb2312_label_widened_to_gb18030():
     # 镕 is in GBK/GB18030 but not GB2312: pages labelled gb2312 use it all the time
     data = ("朱镕基" + ZH).encode("gb18030")

@@ -43,3 +43,9 @@ def test_other_languages_rejected_unless_kept():
     doc = Document(id="x", source="x", text=es)
     language_stage(doc, config)
     assert not doc.rejected
+
+
+def test_katakana_middle_dot_in_chinese_is_not_japanese():
+    # U+30FB between the parts of foreign names (GB2312 pages decoded with the old table, or typed so)
+    assert identify("乔治\u30fb布什和比尔\u30fb克林顿会见了约翰\u30fb克里。")[0] == "zh"
+    assert identify("トヨタ自動車は新しい車を発表しました。")[0] == "ja"
