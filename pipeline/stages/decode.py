@@ -161,7 +161,7 @@ def _common_cjk(ch: str, encoding: str) -> bool:
     return False
 
 
-CJK_FAMILIES = (("gb18030",),  # (not gb2312 first: see GB_NARROW) ("big5", "big5hkscs"), ("shift_jis", "cp932"), ("euc_jp",),
+CJK_FAMILIES = (("gb2312", "gb18030"), ("big5", "big5hkscs"), ("shift_jis", "cp932"), ("euc_jp",),
                 ("euc_kr", "cp949"))
 
 
@@ -205,7 +205,10 @@ def _best_cjk(data: bytes) -> str | None:
             scored.append((_frequent_share(wide, family_key), common, encoding))
     if not scored:
         return None
-    return max(scored)[2]
+    best = max(scored)[2]
+    # (gb2312 first tells GB text from other CJK bytes, as gb18030 accepts almost any byte pair; the text is
+    # then read with the browsers' table: see GB_NARROW)
+    return "gb18030" if best in GB_NARROW else best
 
 
 def _frequent_share(chars: list[str], encoding: str) -> float:
