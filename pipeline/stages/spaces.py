@@ -140,7 +140,7 @@ class WordModel:
                 if cost < INF:
                     ending_at[end].append((start, run[start:end], cost))
         # per position: last word (lower-cased) -> (cost, start of that word, previous last word, word as written)
-        paths: list[dict] = [{}] * (size + 1)
+        paths: list[dict] = [{} for _ in range(size + 1)]
         paths[0] = {"": (0.0, 0, "", "")}
         for end in range(1, size + 1):
             best: dict[str, tuple[float, int, str, str]] = {}
@@ -183,8 +183,9 @@ def word_model() -> WordModel:
 
 # mean cost per letter of the segmentation (word costs less word-pair bonuses): English 1.2-2.3 on 597 stripped
 # gold paragraphs; other languages cut into English words mostly 2.9 and more (German, Indonesian ~3.1-3.3);
-# random letters ~6. Of 760 stripped paragraphs of lingua's other-language sentences, 23 pass: all
-# in non-Latin scripts (Urdu, Persian, Telugu...), where only the few Latin words glued together are re-cut
+# random letters ~6. Of 760 stripped paragraphs of lingua's other-language sentences, 23 pass: 21 in non-Latin
+# scripts (Urdu, Persian, Telugu...), where only the few Latin words glued together are re-cut, and 2 of its
+# Urdu file written in Latin letters (bench/clean_text_bench.py)
 MAX_COST_PER_LETTER = 2.6
 
 
