@@ -190,6 +190,7 @@ def is_signup_prompt(line: str) -> bool:
 
 
 def is_site_rights_notice(line: str) -> bool:
+    """A Chinese site's own reprint or copyright notice (see SITE_SELF, RIGHTS_TOPIC, RIGHTS_CLAIM)."""
     return bool(SITE_SELF.search(line) and RIGHTS_TOPIC.search(line) and RIGHTS_CLAIM.search(line))
 
 
