@@ -77,7 +77,7 @@ ZH_SENTENCES = [
     "博物馆举办了一场老照片展览，展示了一百年前港口和老街的样子。",
     "足球俱乐部宣布今年夏天将为东看台加盖新的顶棚，球迷们自己筹集了一部分资金。",
 ]
-FOOTER = "Subscribe to the Riverside Weekly newsletter for more local news."
+FOOTER = "The Riverside Weekly is printed on Thursdays and left at every door in the valley."
 SPLIT_MARK = "Copyright © 2024 Riverside Weekly\n"
 
 
