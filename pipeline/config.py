@@ -56,7 +56,8 @@ class LanguageConfig:
     paragraph_min_chars: int = 20
     """Paragraphs shorter than this are not identified on their own (too little evidence)."""
     restore_spaces: bool = True
-    """Re-segment English text whose spaces were stripped (wordninja); reject when it does not work."""
+    """Re-segment English text whose spaces were stripped (wordninja's word costs, symspellpy's word pairs);
+    reject when it does not work."""
 
 
 @dataclass
