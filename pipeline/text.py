@@ -71,6 +71,13 @@ def cjk_share(text: str) -> float:
     return (counts["han"] + counts["kana"] + counts["hangul"]) / counts["letters"]
 
 
+def line_around(text: str, position: int) -> tuple[int, int]:
+    """(start, end) of the line that holds `position` (end without its newline)."""
+    start = text.rfind("\n", 0, position) + 1
+    end = text.find("\n", position)
+    return start, len(text) if end < 0 else end
+
+
 def line_offsets(text: str) -> list[tuple[int, int]]:
     """(start, end) of every line, empty ones included (shared by the line-based stages)."""
     out = []

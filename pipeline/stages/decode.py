@@ -205,10 +205,9 @@ def _best_cjk(data: bytes) -> str | None:
             scored.append((_frequent_share(wide, family_key), common, encoding))
     if not scored:
         return None
-    best = max(scored)[2]
     # (gb2312 first tells GB text from other CJK bytes, as gb18030 accepts almost any byte pair; the text is
-    # then read with the browsers' table: see GB_NARROW)
-    return "gb18030" if best in GB_NARROW else best
+    # then read as a label of that name is read: with the browsers' table, see GB_NARROW)
+    return canonical_encoding(max(scored)[2], widen=False)
 
 
 def _frequent_share(chars: list[str], encoding: str) -> float:

@@ -11,7 +11,7 @@ from ..config import Config
 from ..document import Document, Reason
 from ..extract import EXTRACTORS, extract_ensemble
 from ..isolation import CallTimeout, RemoteError, call_with_timeout
-from ..text import tidy
+from ..text import line_around, tidy
 from .boilerplate import (
     FOOTER,
     FOOTER_LOWER,
@@ -81,21 +81,15 @@ def extracted_text_verdicts(text: str) -> list[LineVerdict]:
         if classify_line(text[start:end]) == Reason.FOOTER:
             verdicts.append(LineVerdict(start, end, Reason.FOOTER))
     for match in CREDIT_OR_ERROR_LINE.finditer(text):
-        start, end = _line_around(text, match.start())
+        start, end = line_around(text, match.start())
         reason = classify_line(text[start:end])
         if reason in (Reason.BYLINE, Reason.ERROR_MESSAGE):
             verdicts.append(LineVerdict(start, end, reason))
-    share_lines = {_line_around(text, match.start()) for match in SHARE_NETWORK.finditer(text)}
+    share_lines = {line_around(text, match.start()) for match in SHARE_NETWORK.finditer(text)}
     verdicts.extend(LineVerdict(start, end, Reason.BUTTON) for start, end in share_lines
                     if is_share_line(text[start:end]) and classify_line(text[start:end]) == Reason.BUTTON)
     verdicts.sort(key=lambda v: v.start)
     return verdicts
-
-
-def _line_around(text: str, position: int) -> tuple[int, int]:
-    start = text.rfind("\n", 0, position) + 1
-    end = text.find("\n", position)
-    return start, len(text) if end < 0 else end
 
 
 def html_extract_stage(doc: Document, config: Config) -> Document:

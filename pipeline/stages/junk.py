@@ -17,7 +17,7 @@ from importlib import resources
 
 from ..config import Config
 from ..document import Document, Reason
-from ..text import CJK_CHAR, cjk_share, cut_spans, line_offsets
+from ..text import CJK_CHAR, cjk_share, cut_spans, line_around, line_offsets
 
 # ----------------------------------------------------------------------------------------------------------
 # binary fragments
@@ -40,9 +40,7 @@ def has_pdf_syntax_line(text: str) -> bool:
     for marker in PDF_MARKERS:
         at = text.find(marker)
         while at >= 0:
-            start = text.rfind("\n", 0, at) + 1
-            end = text.find("\n", at)
-            end = len(text) if end < 0 else end
+            start, end = line_around(text, at)
             if PDF_SYNTAX.search(text[start:end]):
                 return True
             at = text.find(marker, end)
