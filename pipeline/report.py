@@ -8,13 +8,13 @@ at any time with `python -m pipeline report OUT`. The numbers shown are also emb
 from __future__ import annotations
 
 import html
-import io
 import json
 from collections import Counter
 from pathlib import Path
 
 import pyarrow.parquet as pq
 
+from .charts import GREEN, horizontal_bars, log_histogram, vertical_bars
 from .writer import atomic_write_bytes
 
 EXAMPLES_PER_REASON = 3
@@ -23,76 +23,25 @@ REPORT_BATCH_ROWS = 10_000
 MAX_COUNTED_LINES = 200_000
 
 
-def _svg(fig) -> str:
-    buffer = io.StringIO()
-    fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": None})
-    import matplotlib.pyplot as plt
-
-    plt.close(fig)
-    text = buffer.getvalue()
-    return text[text.index("<svg") :]  # drop the XML prologue: the SVG is inlined in HTML
-
-
-def _figure(width: float = 7.0, height: float = 3.2):
-    import matplotlib
-
-    matplotlib.use("Agg", force=True)
-    import matplotlib.pyplot as plt
-
-    plt.rcParams["svg.hashsalt"] = "corpus-pipeline"  # stable element ids: same run, same report
-    plt.rcParams["font.size"] = 9
-    return plt.subplots(figsize=(width, height))
-
-
-def _bar(labels: list[str], values: list[float], title: str, xlabel: str, horizontal: bool = True) -> str:
-    fig, ax = _figure(7.0, max(1.6, 0.32 * len(labels) + 0.8) if horizontal else 3.2)
+def _bar(labels: list[str], values: list[float], title: str, axis_label: str, horizontal: bool = True) -> str:
     if horizontal:
-        ax.barh(labels[::-1], values[::-1], color="#4a78b5")
-        ax.set_xlabel(xlabel)
-    else:
-        ax.bar(labels, values, color="#4a78b5")
-        ax.set_ylabel(xlabel)
-        ax.tick_params(axis="x", labelrotation=30)
-    ax.set_title(title)
-    return _svg(fig)
+        return horizontal_bars(labels, values, title, axis_label)
+    return vertical_bars(labels, values, title, axis_label)
 
 
 def _funnel(stats: dict) -> str:
+    """Documents and characters out of each stage, side by side."""
     stages = list(stats["stages"])
     docs = [stats["stages"][s]["docs_out"] for s in stages]
     chars = [stats["stages"][s]["chars_out"] for s in stages]
-    _figure()  # sets the style
-    import matplotlib.pyplot as plt
-
-    plt.close("all")
-    fig, (a, b) = plt.subplots(1, 2, figsize=(10.0, 3.4))
-    a.bar(stages, docs, color="#4a78b5")
-    a.set_title("documents out of each stage")
-    a.tick_params(axis="x", labelrotation=60)
-    b.bar(stages, chars, color="#6aa56a")
-    b.set_title("characters out of each stage")
-    b.tick_params(axis="x", labelrotation=60)
-    fig.tight_layout()
-    return _svg(fig)
+    return (vertical_bars(stages, docs, "documents out of each stage", "documents")
+            + vertical_bars(stages, chars, "characters out of each stage", "characters", color=GREEN))
 
 
 def _histogram(before, after) -> str:
     """Length histograms of two integer arrays (numpy), on a log scale."""
-    import numpy as np
-
-    fig, ax = _figure(7.0, 3.0)
-    before, after = np.asarray(before), np.asarray(after)
-    before, after = before[before > 0], after[after > 0]
-    if before.size or after.size:
-        bins = np.logspace(0, np.log10(max(before.max(initial=0), after.max(initial=0)) + 1), 30)
-        ax.hist(before, bins=bins, alpha=0.6, label="decoded input (all documents)")
-        ax.hist(after, bins=bins, alpha=0.6, label="kept text")
-        ax.set_xscale("log")
-        ax.legend()
-    ax.set_xlabel("characters per document")
-    ax.set_ylabel("documents")
-    ax.set_title("text length before and after")
-    return _svg(fig)
+    return log_histogram({"decoded input (all documents)": before, "kept text": after},
+                         "text length before and after", "characters per document")
 
 
 def _batches(output: Path, entries: list[dict], columns: list[str]):
