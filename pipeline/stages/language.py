@@ -100,12 +100,17 @@ def _auto(text: str) -> tuple[str, float]:
     lingua rarely calls other languages English (0.1% of sentences in bench/language_id.py) but misses
     some short English lines (and is then often overconfident); fastText finds those (it rarely misses
     English) but calls 4.7% of other sentences English. So: lingua's label, except that fastText's English
-    wins when fastText is sure (>= 0.9) or lingua is not (< 0.9). See BENCHMARKS.md for the numbers."""
+    wins when fastText is sure (>= 0.9) or lingua is not (< 0.9). See BENCHMARKS.md for the numbers.
+
+    fastText is asked first: when it is sure of English the answer is English whatever lingua says, and
+    fastText costs a twentieth of lingua (0.02 ms against 0.4-2 ms for 400 characters)."""
+    ft_lang, ft_score = _fasttext(text)
+    if ft_lang == "en" and ft_score >= 0.9:
+        return "en", ft_score
     lang, score = _lingua(text, low_accuracy=True)
     if lang == "en":
         return lang, score
-    ft_lang, ft_score = _fasttext(text)
-    if ft_lang == "en" and (ft_score >= 0.9 or (ft_score >= 0.5 and score < 0.9)):
+    if ft_lang == "en" and ft_score >= 0.5 and score < 0.9:
         return "en", ft_score
     return lang, score
 
