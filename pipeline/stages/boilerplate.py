@@ -538,6 +538,23 @@ def line_quality(line: str) -> str:
     return NEUTRAL
 
 
+# a sentence ending inside a line, the next one starting: "excellence. The new layout"
+INNER_SENTENCE_END = re.compile(r"[a-z]{2}[.!?][\"”’)]?\s+[A-Z]")
+
+
+def unit_quality(lines: list[str]) -> str:
+    """`line_quality` of a hard-wrapped paragraph (its lines joined). Its last line often stops mid-sentence (a
+    teaser cut off with "... more", a paragraph the page broke), so a sentence ending inside it counts as one at
+    its end: the function-word share needed then is the lower one, as for a line ending a sentence."""
+    joined = " ".join(lines)
+    quality = line_quality(joined)
+    if quality == NEUTRAL and len(lines) >= 2 and INNER_SENTENCE_END.search(joined):
+        words = WORD.findall(joined.lower())
+        if len(words) >= GOOD_MIN_WORDS and sum(1 for w in words if w in PROSE_WORDS) >= GOOD_PROSE / 2 * len(words):
+            return GOOD
+    return quality
+
+
 WRAP_CONTINUES = re.compile(r"^[a-z]")  # a hard-wrapped sentence goes on in lower case on the next line
 WRAP_ENDS = re.compile(r"[.!?:;。！？：；]\s*$")
 
@@ -690,7 +707,7 @@ def context_verdicts(text: str, verdicts: list[LineVerdict], max_gap: int = 2) -
     joined: dict[int, list[str]] = {}
     for i, v in enumerate(verdicts):
         joined.setdefault(units[i], []).append(text[v.start : v.end].strip())
-    unit_quality = {u: line_quality(" ".join(lines)) for u, lines in joined.items()}
+    quality = {u: unit_quality(lines) for u, lines in joined.items()}
     kinds: list[str | None] = []
     for i, v in enumerate(verdicts):
         line = text[v.start : v.end]
@@ -699,8 +716,8 @@ def context_verdicts(text: str, verdicts: list[LineVerdict], max_gap: int = 2) -
         elif v.reason is not None:
             kinds.append(BAD)
         else:
-            kinds.append(unit_quality[units[i]])
-    if not any(unit_quality[units[i]] == GOOD for i, v in enumerate(verdicts) if text[v.start : v.end].strip()):
+            kinds.append(quality[units[i]])
+    if not any(quality[units[i]] == GOOD for i, v in enumerate(verdicts) if text[v.start : v.end].strip()):
         return
     n = len(kinds)
     prev_class: list[tuple[str, int]] = [("edge", -1)] * n  # nearest good/bad line above and its distance

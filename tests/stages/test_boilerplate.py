@@ -8,6 +8,7 @@ from pipeline.stages.boilerplate import (
     line_quality,
     line_verdicts,
     text_boilerplate_stage,
+    unit_quality,
 )
 from pipeline.stages.extract import footer_candidate_lines
 from pipeline.stages.split import split_pages, split_stage
@@ -168,6 +169,25 @@ def test_context_pass_cuts_short_lines_away_from_prose_and_keeps_headings():
     assert "A second short line in between" in doc.text  # between two prose lines
     assert "Sunny spells" not in doc.text and "Local football results" not in doc.text
     assert {s.reason for s in doc.spans} >= {"off_content"}
+
+
+def test_wrapped_paragraph_ending_mid_sentence_counts_as_prose():
+    # a hard-wrapped teaser cut off with "... more": no line ends a sentence, one ends inside it; the function
+    # words (a fifth of the words) pass the share a sentence-ending line needs
+    teaser = [
+        "Mark Hollis has designed a new layout on a quiet stretch of coast",
+        "    near town. The course is full of surprises, open greens, and",
+        "    long views that will please golfers of every level ... more",
+    ]
+    assert unit_quality(teaser) == "good"
+    assert line_quality(" ".join(teaser)) == "neutral"  # (what the joined lines were judged before)
+    # a single line keeps its own judgement, and a wrapped list of names is not prose
+    assert unit_quality([teaser[1].strip()]) == line_quality(teaser[1])
+    assert unit_quality(["Hollis Mark. Green Lane", "Park Road. North Street"]) != "good"
+    text = "Results\nScores\nTables\n\n" + "\n".join(teaser) + "\nRates: 20 to 50 dollars\n"
+    doc = Document(id="x", source="x", text=text)
+    text_boilerplate_stage(doc, Config())
+    assert "long views that will please" in doc.text and "Rates: 20 to 50 dollars" in doc.text
 
 
 def test_context_pass_leaves_documents_without_prose_alone():
