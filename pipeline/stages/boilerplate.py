@@ -732,8 +732,9 @@ def context_verdicts(text: str, verdicts: list[LineVerdict], max_gap: int = 2) -
         next_class[i] = last
         if kinds[i] in (GOOD, BAD):
             last = (kinds[i], i)
+    announced = _announced_rows(text, verdicts, kinds, prev_class)
     for i, kind in enumerate(kinds):
-        if kind not in (SHORT, NEUTRAL):
+        if kind not in (SHORT, NEUTRAL) or i in announced:
             continue
         (above, a), (below, b) = prev_class[i], next_class[i]
         if above == GOOD and below == GOOD:
@@ -746,6 +747,29 @@ def context_verdicts(text: str, verdicts: list[LineVerdict], max_gap: int = 2) -
         if kind == SHORT and below == GOOD and nonblank_to_next == 0:
             continue  # a heading right before the text it introduces
         verdicts[i].reason = Reason.OFF_CONTENT
+
+
+ANNOUNCES = re.compile(r"[:：]\s*$")
+ANNOUNCED_MAX_ROWS = 60
+
+
+def _announced_rows(text: str, verdicts: list[LineVerdict], kinds: list[str | None],
+                    prev_class: list[tuple[str, int]]) -> set[int]:
+    """Lines of a list that the article announces: a line ending in a colon, itself prose or right after a
+    prose line ("The tour's dates:", "You will need:"), then the run of short and neutral lines after it (up
+    to the next blank, prose or cut line). Such a list belongs to the article however far it runs from prose."""
+    rows: set[int] = set()
+    for i, kind in enumerate(kinds):
+        if kind not in (GOOD, NEUTRAL) or not ANNOUNCES.search(text[verdicts[i].start : verdicts[i].end]):
+            continue
+        above, a = prev_class[i]
+        if kind != GOOD and not (above == GOOD and all(k is None for k in kinds[a + 1 : i])):
+            continue
+        j = i + 1
+        while j < len(kinds) and kinds[j] in (SHORT, NEUTRAL) and j - i <= ANNOUNCED_MAX_ROWS:
+            rows.add(j)
+            j += 1
+    return rows
 
 
 def _menu_candidate(text: str, verdict: LineVerdict) -> bool:

@@ -190,6 +190,23 @@ def test_wrapped_paragraph_ending_mid_sentence_counts_as_prose():
     assert "long views that will please" in doc.text and "Rates: 20 to 50 dollars" in doc.text
 
 
+def test_list_announced_by_the_article_is_kept_however_long():
+    rows = [f"May {day} -- Riverside Hall, Springfield, IL" for day in range(1, 13)]
+    text = PROSE + "The tour's dates:\n" + "\n".join(rows) + "\n\nMore from our network\nWeather\nTraffic\n"
+    doc = Document(id="x", source="x", text=text)
+    text_boilerplate_stage(doc, Config())
+    assert all(row in doc.text for row in rows)  # rows far from prose, kept: the article announced them
+    assert "More from our network" not in doc.text  # (the list ends at the blank line)
+    # the same rows with no announcing line go as before
+    doc = Document(id="y", source="y", text=PROSE + "\n".join(rows) + "\n")
+    text_boilerplate_stage(doc, Config())
+    assert rows[-1] not in doc.text
+    # a colon line that is not next to prose announces nothing
+    doc = Document(id="z", source="z", text=PROSE + "Menu\nSections:\n" + "\n".join(rows) + "\n")
+    text_boilerplate_stage(doc, Config())
+    assert rows[-1] not in doc.text
+
+
 def test_context_pass_leaves_documents_without_prose_alone():
     listing = "Apples\nPears\nPlums\nCherries, the dark ones from the south of the country\n"
     verdicts = line_verdicts(listing)
