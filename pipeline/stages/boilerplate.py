@@ -732,7 +732,7 @@ def context_verdicts(text: str, verdicts: list[LineVerdict], max_gap: int = 2) -
         next_class[i] = last
         if kinds[i] in (GOOD, BAD):
             last = (kinds[i], i)
-    announced = _announced_rows(text, verdicts, kinds, prev_class)
+    announced = _announced_rows(text, verdicts, kinds, prev_class) | _table_rows(text, verdicts, kinds)
     for i, kind in enumerate(kinds):
         if kind not in (SHORT, NEUTRAL) or i in announced:
             continue
@@ -769,6 +769,25 @@ def _announced_rows(text: str, verdicts: list[LineVerdict], kinds: list[str | No
         while j < len(kinds) and kinds[j] in (SHORT, NEUTRAL) and j - i <= ANNOUNCED_MAX_ROWS:
             rows.add(j)
             j += 1
+    return rows
+
+
+TABLE_MIN_ROWS = 3
+
+
+def _table_rows(text: str, verdicts: list[LineVerdict], kinds: list[str | None]) -> set[int]:
+    """Rows of a table in a document that has prose: runs of at least TABLE_MIN_ROWS consecutive lines with
+    cells separated by tabs (a flattened table: an infobox, a schedule, figures), not cut by a line rule."""
+    rows: set[int] = set()
+    run: list[int] = []
+    for i, kind in enumerate([*kinds, None]):
+        line = text[verdicts[i].start : verdicts[i].end].strip() if i < len(kinds) else ""
+        if kind in (SHORT, NEUTRAL) and "\t" in line:
+            run.append(i)
+            continue
+        if len(run) >= TABLE_MIN_ROWS:
+            rows.update(run)
+        run = []
     return rows
 
 

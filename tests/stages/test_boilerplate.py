@@ -207,6 +207,19 @@ def test_list_announced_by_the_article_is_kept_however_long():
     assert rows[-1] not in doc.text
 
 
+def test_flattened_table_rows_are_kept_as_content():
+    table = ["Born\t25 April 1976", "Occupation\tSinger", "Years active\t1995 to today", "Label\tRiver Music"]
+    text = PROSE + "\n".join(["Profile", "Gallery", "Photo of the singer.jpg"] + table) + "\n"
+    doc = Document(id="x", source="x", text=text)
+    text_boilerplate_stage(doc, Config())
+    assert all(row in doc.text for row in table)
+    assert "Photo of the singer.jpg" not in doc.text  # (not a row: cut as before)
+    # two tab lines are not a table
+    doc = Document(id="y", source="y", text=PROSE + "\n".join(["a", "b", "c", "d"] + table[:2]) + "\n")
+    text_boilerplate_stage(doc, Config())
+    assert table[1] not in doc.text
+
+
 def test_context_pass_leaves_documents_without_prose_alone():
     listing = "Apples\nPears\nPlums\nCherries, the dark ones from the south of the country\n"
     verdicts = line_verdicts(listing)
