@@ -39,7 +39,7 @@ def load(per_language: int, seed: int = 0) -> dict[str, dict[str, list[str]]]:
 
 
 def raw_detector(name: str):
-    from pipeline import language
+    from pipeline.stages import language
 
     if name == "langdetect":
         return lambda text: language._langdetect(text, 0)
