@@ -101,13 +101,17 @@ class WordModel:
             if len(word) >= 5 and word.isalpha() and word not in counts and _splits_into(word, counts):
                 self.costs[word] += GLUED_PAIR_PENALTY
         total = sum(counts.values())
-        self.pair_bonus: dict[str, float] = {}
+        # first word -> second word -> bonus (nested, so that `segment` looks a pair up without building its key)
+        self.pair_bonus: dict[str, dict[str, float]] = {}
         for line in (files / "frequency_bigramdictionary_en_243_342.txt").read_text().splitlines():
             first, second, count = line.split()
             if first in counts and second in counts:
                 ratio = int(count) * total / (counts[first] * counts[second])  # P(w | v) / P(w)
                 if ratio > 1:
-                    self.pair_bonus[f"{first} {second}"] = math.log(1 + PAIR_WEIGHT * (ratio - 1))
+                    self.pair_bonus.setdefault(first, {})[second] = math.log(1 + PAIR_WEIGHT * (ratio - 1))
+        # every beginning of a listed word: `segment` stops extending a piece once it begins no listed word (and
+        # cannot be a name or an acronym), instead of pricing all `max_word` (58) pieces from every letter
+        self.prefixes: frozenset[str] = frozenset(word[:cut] for word in self.costs for cut in range(1, len(word) + 1))
 
     def piece_cost(self, piece: str) -> float:
         """Cost of one word as written, its case included (inf: not a word)."""
@@ -134,27 +138,44 @@ class WordModel:
         """Best cut of a run of letters into words (beam Viterbi over word pairs) and its total cost."""
         size = len(run)
         ending_at: list[list[tuple[int, str, float]]] = [[] for _ in range(size + 1)]
+        lower = run.lower()
+        prefixes = self.prefixes
         for start in range(size):
+            # a piece that begins no listed word can still be priced as a name (a capital, then small letters)
+            # or an acronym (all capitals, up to MAX_ACRONYM letters); once it is none of the three, no longer
+            # piece from this start is either, and the pieces after it cost INF
+            name_or_acronym = run[start].isupper() or run[start] == "'"
             for end in range(start + 1, min(size, start + self.max_word) + 1):
+                if name_or_acronym and end - start > 1:
+                    letters = run[start:end].replace("'", "")
+                    name_or_acronym = len(letters) <= 1 or letters[0].isupper() and (
+                        letters[1:].islower() or letters.isupper() and len(letters) <= MAX_ACRONYM)
+                if not name_or_acronym and lower[start:end] not in prefixes:
+                    break
                 cost = self.piece_cost(run[start:end])
                 if cost < INF:
-                    ending_at[end].append((start, run[start:end], cost))
+                    ending_at[end].append((start, run[start:end], lower[start:end], cost))
         # per position: last word (lower-cased) -> (cost, start of that word, previous last word, word as written)
         paths: list[dict] = [{} for _ in range(size + 1)]
         paths[0] = {"": (0.0, 0, "", "")}
+        # per position: (last word, cost, the bonuses of the words that may follow it), for the inner loop
+        heads: list[list[tuple[str, float, dict[str, float] | None]]] = [[] for _ in range(size + 1)]
+        heads[0] = [("", 0.0, None)]
+        no_bonus: dict[str, float] = {}
         for end in range(1, size + 1):
             best: dict[str, tuple[float, int, str, str]] = {}
-            for start, piece, cost in ending_at[end]:
-                word = piece.lower()
-                for previous, (path_cost, *_) in paths[start].items():
+            for start, piece, word, cost in ending_at[end]:
+                for previous, path_cost, bonuses in heads[start]:
                     total = path_cost + cost
-                    if previous:
-                        total -= self.pair_bonus.get(f"{previous} {word}", 0.0)
-                    if word not in best or total < best[word][0]:
+                    if bonuses is not None:
+                        total -= bonuses.get(word, 0.0)
+                    held = best.get(word)
+                    if held is None or total < held[0]:
                         best[word] = (total, start, previous, piece)
             if len(best) > BEAM:
                 best = dict(sorted(best.items(), key=lambda item: item[1][0])[:BEAM])
             paths[end] = best
+            heads[end] = [(word, entry[0], self.pair_bonus.get(word, no_bonus)) for word, entry in best.items()]
         if not paths[size]:
             return [run], UNKNOWN_WORD_COST * len(run)  # no cut into known pieces (cannot happen: letters are words)
         word = min(paths[size], key=lambda key: paths[size][key][0])
