@@ -559,15 +559,15 @@ WRAP_CONTINUES = re.compile(r"^[a-z]")  # a hard-wrapped sentence goes on in low
 WRAP_ENDS = re.compile(r"[.!?:;。！？：；]\s*$")
 
 
-def _wrapped_units(text: str, verdicts: list[LineVerdict]) -> list[int]:
-    """For each line, the index of the first line of its unit: the lines of one hard-wrapped paragraph (a line
-    that does not end a sentence, followed by one that goes on in lower case) form one unit, judged as a whole.
-    A dump of blocks (one per line) has few such lines; a text file wrapped at 72 columns has many, and judged
-    line by line its sentences came out as short neutral lines and were cut as `off_content`."""
+def _wrapped_units(lines: list[str], verdicts: list[LineVerdict]) -> list[int]:
+    """For each line (stripped, one per verdict), the index of the first line of its unit: the lines of one
+    hard-wrapped paragraph (a line that does not end a sentence, followed by one that goes on in lower case) form
+    one unit, judged as a whole. A dump of blocks (one per line) has few such lines; a text file wrapped at 72
+    columns has many, and judged line by line its sentences came out as short neutral lines and were cut as
+    `off_content`."""
     unit = list(range(len(verdicts)))
     for i in range(1, len(verdicts)):
-        previous = text[verdicts[i - 1].start : verdicts[i - 1].end].strip()
-        line = text[verdicts[i].start : verdicts[i].end].strip()
+        previous, line = lines[i - 1], lines[i]
         if (previous and line and verdicts[i - 1].reason is None and verdicts[i].reason is None
                 and not WRAP_ENDS.search(previous) and WRAP_CONTINUES.match(line)):
             unit[i] = unit[i - 1]
@@ -703,21 +703,22 @@ def context_verdicts(text: str, verdicts: list[LineVerdict], max_gap: int = 2) -
     Does nothing to a document without any prose line (a list page is not for us to judge here); a prose line
     that a line rule cut (a cookie banner, a footer sentence) counts: a page whose only prose is boilerplate is
     not a list page."""
-    units = _wrapped_units(text, verdicts)
+    stripped = [text[v.start : v.end].strip() for v in verdicts]
+    units = _wrapped_units(stripped, verdicts)
     joined: dict[int, list[str]] = {}
-    for i, v in enumerate(verdicts):
-        joined.setdefault(units[i], []).append(text[v.start : v.end].strip())
-    quality = {u: unit_quality(lines) for u, lines in joined.items()}
+    for i, line in enumerate(stripped):
+        joined.setdefault(units[i], []).append(line)
+    # a blank line is a unit of its own (`_wrapped_units` joins only non-blank lines) and is never classed
+    quality = {u: unit_quality(lines) for u, lines in joined.items() if lines[0]}
     kinds: list[str | None] = []
     for i, v in enumerate(verdicts):
-        line = text[v.start : v.end]
-        if not line.strip():
+        if not stripped[i]:
             kinds.append(None)
         elif v.reason is not None:
             kinds.append(BAD)
         else:
             kinds.append(quality[units[i]])
-    if not any(quality[units[i]] == GOOD for i, v in enumerate(verdicts) if text[v.start : v.end].strip()):
+    if not any(quality[units[i]] == GOOD for i, line in enumerate(stripped) if line):
         return
     n = len(kinds)
     prev_class: list[tuple[str, int]] = [("edge", -1)] * n  # nearest good/bad line above and its distance
@@ -733,14 +734,19 @@ def context_verdicts(text: str, verdicts: list[LineVerdict], max_gap: int = 2) -
         if kinds[i] in (GOOD, BAD):
             last = (kinds[i], i)
     announced = _announced_rows(text, verdicts, kinds, prev_class) | _table_rows(text, verdicts, kinds)
+    # nonblank[i]: non-blank lines before line i (counting the lines between two others in constant time: a
+    # long run of short lines away from prose made this pass quadratic)
+    nonblank = [0] * (n + 1)
+    for i, kind in enumerate(kinds):
+        nonblank[i + 1] = nonblank[i] + (kind is not None)
     for i, kind in enumerate(kinds):
         if kind not in (SHORT, NEUTRAL) or i in announced:
             continue
         (above, a), (below, b) = prev_class[i], next_class[i]
         if above == GOOD and below == GOOD:
             continue
-        nonblank_to_next = sum(1 for k in kinds[i + 1 : b] if k is not None)
-        nonblank_from_prev = sum(1 for k in kinds[a + 1 : i] if k is not None) if a >= 0 else i
+        nonblank_to_next = nonblank[b] - nonblank[i + 1]
+        nonblank_from_prev = nonblank[i] - nonblank[a + 1] if a >= 0 else i
         if kind == NEUTRAL and ((below == GOOD and nonblank_to_next < max_gap)
                                 or (above == GOOD and nonblank_from_prev < max_gap)):
             continue
