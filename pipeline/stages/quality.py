@@ -104,18 +104,17 @@ def quality_signals(text: str, lang: str = "") -> dict[str, float]:
     line_counts = Counter(ln.strip() for ln in lines)
     dup_line_chars = sum(len(ln) * (c - 1) for ln, c in line_counts.items() if c > 1)
     cjk = cjk_share(text[:20000]) > 0.3
+    # n-grams as tuples (counting them is ~2x faster than joining each into a string first)
     if cjk:
         units = CJK_RUN.findall(text)
-        grams = ["".join(units[i : i + 3]) for i in range(max(0, len(units) - 2))]
-        gram_chars = 3
+        grams = Counter(zip(units, units[1:], units[2:], strict=False))  # character trigrams
     else:
         units = [w.lower() for w in LATIN_WORD.findall(text)]
-        grams = [" ".join(units[i : i + 2]) for i in range(max(0, len(units) - 1))]
-        gram_chars = 0
+        grams = Counter(zip(units, units[1:], strict=False))  # word bigrams
     top = 0.0
     if grams:
-        gram, count = Counter(grams).most_common(1)[0]
-        covered = count * (gram_chars or len(gram))
+        gram, count = grams.most_common(1)[0]
+        covered = count * (3 if cjk else len(gram[0]) + 1 + len(gram[1]))
         top = covered / chars if count > 1 else 0.0
     stop_lang = lang if lang in STOPWORDS else ("zh" if cjk else "en")
     stopwords = STOPWORDS[stop_lang]
