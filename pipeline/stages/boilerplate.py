@@ -84,6 +84,11 @@ def is_labelled_link(line: str) -> bool:
 
 
 FOOTER_LOWER = re.compile(FOOTER.pattern.lower())  # for lowercased text (see footer_candidate_lines)
+# a site's copyright line: it opens with the mark and a year or a name and reserves the rights; what follows it on
+# the line (terms of use, a disclaimer, trademarks) is legal text of the same footer, however long it runs
+# (the mark, or the word or "(c)" with a year: "(c) the parties..." opens an item of a contract)
+COPYRIGHT_LEAD = re.compile(r"(?:copyright\s*)?(?:©|\(c\)\s*\d{4}\b)|copyright\s+\d{4}\b")
+RIGHTS_RESERVED = re.compile(r"all rights reserved|版权所有")
 BYLINE = re.compile(
     r"^[|｜]?\s*(\(?[\w .]{1,30}\)?\s*)?(updated|published|posted|last modified|source|author|by|editor|发布时间|"
     r"更新时间|时间|来源|作者|编辑|责任编辑|记者|稿源|发布日期|日期|发布|来自|浏览次数|浏览|阅读|点击)\s*[:：]",
@@ -391,7 +396,8 @@ def classify_line(line: str) -> Reason | None:
         return Reason.RELATED_LINKS
     words = len(WORD.findall(stripped))
     cjk = is_cjk_line(stripped)
-    short_enough = len(stripped) <= 120 if cjk else words <= 25
+    short_enough = (len(stripped) <= 120 if cjk else words <= 25) or (
+        COPYRIGHT_LEAD.match(lowered) is not None and RIGHTS_RESERVED.search(lowered) is not None)
     if (
         FOOTER_LOWER.search(lowered)  # as FOOTER.search(stripped), 8x faster: IGNORECASE slows the alternation down
         and short_enough

@@ -49,6 +49,21 @@ def test_footer_words_inside_a_sentence_are_prose():
     assert classify_line("Copyright 2019 Example News Now. All rights reserved.") == Reason.FOOTER
 
 
+def test_a_copyright_line_is_a_footer_however_long_its_legal_text_runs():
+    legal = (" Example Media does not represent or guarantee the truthfulness, accuracy or reliability of any of the"
+             " communications posted by its users, and use of this site constitutes acceptance of our terms.")
+    assert classify_line("Copyright © 2005 example.com. All Rights Reserved." + legal) == Reason.FOOTER
+    assert classify_line("© 2019 Example Fitness, LLC. All rights reserved." + legal) == Reason.FOOTER
+    assert classify_line("(c) 2010-2019 Example Group 版权所有" + legal) == Reason.FOOTER
+    # prose about copyright, or a contract's item (c), is not a site's copyright line
+    assert classify_line("Copyright law protects works of authorship, and the phrase all rights reserved once"
+                         " mattered under the Buenos Aires Convention, which few readers of this article will"
+                         " ever need to know about.") is None
+    assert classify_line("(c) the licensee keeps all rights reserved to it under this agreement, and the"
+                         " licensor shall not assign them to any third party without the licensee's prior"
+                         " written consent.") is None
+
+
 def test_menu_run_of_short_lines_is_cut_but_headings_stay():
     text = "Home\nNews\nSport\nWeather\n\nBridge repairs approved\n\n" + ARTICLE
     out = clean_lines(text)
