@@ -129,9 +129,17 @@ SERVER_ERROR = re.compile(
 )
 # markup left in a text dump: a line that opens like a tag or a conditional comment and holds no text outside
 # its tags ("<![endif]", "[if lt IE 9]>", "</div>", "<meta name=... >"); a tutorial's code line has text around
-MARKUP_START = re.compile(r"^(?:<!--|<!\[|\[if |</?[a-zA-Z][\w:.-]*(?:\s|/?>|$))")
+MARKUP_START = re.compile(r"^(?:<!--|<!\[|\[if |\[endif\]|</?[a-zA-Z][\w:.-]*(?:\s|/?>|$))")
+# a conditional comment of IE and Word pages (`<!--[if !supportLists]-->`, `<![endif]>`) whose `<!--` and `-->` a
+# text dump lost: "[if !supportLists]§ Prepare a talk", "[endif]"; its condition is the comment syntax's (IE, mso,
+# vml, Word's support* features, with !, lt/lte/gt/gte, & and |), so a bracketed "[if you ask me]" is not one
+CONDITIONAL_COMMENT = re.compile(
+    r"(?:<!(?:--)?)?\[if\s+!?\(?\s*(?:(?:lt|lte|gt|gte)\s+)?(?:IE|mso|vml|ppt|pub|support[A-Z]\w*)\b[^\]\n]{0,30}\]"
+    r"(?:-->|>)?(?:<!)?(?:-->)?|(?:<!(?:--)?)?\[endif\](?:--)?>?"
+)
 MARKUP_TOKEN = re.compile(
-    r"<!--|-->|<!\[endif\]>?|\[if [^\]]{1,40}\]>|</?[a-zA-Z][\w:.-]*(?:\s[^<>]*)?/?>|&nbsp;|<!\[CDATA\[|\]\]>"
+    r"<!--|-->|" + CONDITIONAL_COMMENT.pattern + r"|</?[a-zA-Z][\w:.-]*(?:\s[^<>]*)?/?>|&nbsp;|<!\[CDATA\[|\]\]>"
+    r"|(?<=>)<[a-zA-Z][\w:.-]*\s*$"  # (a tag the dump cut off at the line's end, after markup: "[if IE 9]><video")
 )
 # the attributes of a tag the dump split over lines ('style="display:inline-block"', 'data-ad-slot="46"></ins>')
 TAG_ATTRIBUTES_LINE = re.compile(
@@ -139,7 +147,7 @@ TAG_ATTRIBUTES_LINE = re.compile(
 )
 # a template's comment naming the block it opens or closes (".comment-meta", "close #wrapper", "/.entry-byline")
 # (lower-case names only: ".NET" or "#MeToo" on a line of its own is text)
-CSS_SELECTOR_LINE = re.compile(r"^(?:/|(?i:end(?: of)?|close))?\s*[.#][a-z][a-z0-9]*(?:[-_][a-z0-9]+)*"
+CSS_SELECTOR_LINE = re.compile(r"^(?:/{1,2}|(?i:end(?: of)?|close))?\s*[.#][a-z][a-z0-9]*(?:[-_][a-z0-9]+)*"
                                r"(?:\s+[.#][a-z][a-z0-9]*(?:[-_][a-z0-9]+)*)*$")
 # a site's own reprint and copyright notice: the site names itself (本网, 本站, 本报...), speaks of reprints or
 # copyright, and claims or disclaims ("凡本网注明“来源：XX”的作品，版权均属于...未经本网授权不得转载"), however long
@@ -366,7 +374,8 @@ def classify_line(line: str) -> Reason | None:
         return Reason.SEPARATOR
     if SERVER_ERROR.match(stripped):
         return Reason.ERROR_MESSAGE
-    if ("=" in stripped and TAG_ATTRIBUTES_LINE.match(stripped)) or (
+    if ("=" in stripped and (TAG_ATTRIBUTES_LINE.match(stripped) or (
+            "[endif]" in stripped and TAG_ATTRIBUTES_LINE.match(CONDITIONAL_COMMENT.sub("", stripped))))) or (
             stripped[0] in "./#ceCE" and CSS_SELECTOR_LINE.match(stripped)):
         return Reason.MARKUP
     if MARKUP_START.match(stripped):
@@ -1003,6 +1012,8 @@ def glued_furniture(line: str, previous: str = "") -> list[tuple[int, int, Reaso
     # (each rule behind a substring test it cannot match without: this runs on every kept line)
     ranges = [(m.start(), m.end(), Reason.BUTTON) for m in EDIT_LABEL.finditer(line)] if (
         "编辑" in line or "[" in line) else []
+    if "[if " in line or "[endif]" in line:
+        ranges += [(m.start(), m.end(), Reason.MARKUP) for m in CONDITIONAL_COMMENT.finditer(line)]
     if "目" in line or "ontents" in line or "ONTENTS" in line:
         ranges += [(a, b, Reason.NAV_MENU) for a, b in flattened_toc(line)]
     title = glued_site_title(line, previous)

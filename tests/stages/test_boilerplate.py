@@ -1,3 +1,4 @@
+from pipeline.api import clean_text
 from pipeline.config import Config
 from pipeline.document import Document, Reason
 from pipeline.stages.boilerplate import (
@@ -376,6 +377,17 @@ def test_markup_lines_left_in_a_dump_are_cut():
     for markup in ("<![endif]", "[if lt IE 9]>", "</div>", '<meta name="robots" content="index">',
                    '[if IE 9]><video style="display: none;"><![endif]', "<BR>&nbsp;"):
         assert classify_line(markup) == Reason.MARKUP, markup
+    # a conditional comment that lost its "<!--" and "-->" (IE's and Word's), alone or with a cut-off tag
+    for markup in ("[if !supportLists]§", "[endif]", "[if IE 9]><video", "[if gte mso 9]><xml>",
+                   'style="display: none;"><![endif][if IE 9]></video><![endif]', "// .date-and-time"):
+        assert classify_line(markup) == Reason.MARKUP, markup
+    # ... and inside a line that stays, only the comment is cut
+    text = "[if !supportLists]§ Prepare a five minute talk.\n[endif]Sound enthusiastic, and keep to the time you have."
+    assert glued_furniture(text.split("\n")[1]) == [(0, 7, Reason.MARKUP)]
+    assert clean_text("Intro of the article, which is a sentence of prose.\n" + text) == (
+        "Intro of the article, which is a sentence of prose.\n§ Prepare a five minute talk.\n"
+        "Sound enthusiastic, and keep to the time you have.")
+    assert classify_line("[if you ask me] this is prose and stays here.") is None
     # a line of HTML source whose tags outweigh its text is markup too
     assert classify_line('<li><a href="https://example.org/browser/">Browser</a> | </li>') == Reason.MARKUP
     for text in ("<b>Note</b>: the bridge stays open during the repairs", "Use <div> for blocks and <span> inline",
