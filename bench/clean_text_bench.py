@@ -216,18 +216,17 @@ def furniture_false_cuts() -> dict:
     from pipeline.stages.boilerplate import (
         COMMENT_WIDGET_ROW,
         CONSENT_LINE,
-        COPYRIGHT_LEAD,
         CSS_SELECTOR_LINE,
         DATED_HEADLINE_ROW,
         FAIR_USE_CITATION,
         FAIR_USE_TERMS,
         REPRODUCTION_NOTICE,
-        RIGHTS_RESERVED,
         TAG_ATTRIBUTES_LINE,
         VIEW_COUNTER,
         LineVerdict,
         glued_furniture,
         is_cookie_notice,
+        is_copyright_line,
         is_labelled_link,
         is_listing_meta,
         is_share_label,
@@ -249,7 +248,7 @@ def furniture_false_cuts() -> dict:
                   "site reprint and copyright notices (本网...未经授权不得转载)": is_site_rights_notice,
                   # (an upper bound: a short one was a footer before this rule, which only lifts the length limit)
                   "copyright lines with their legal text (© 2019 X. All rights reserved. Use of this site...)":
-                      lambda line: COPYRIGHT_LEAD.match(line.lower()) and RIGHTS_RESERVED.search(line.lower()),
+                      lambda line: is_copyright_line(line.lower()),
                   "reproduction notices and consent lines (may not be reproduced; By clicking..., I agree)":
                       lambda line: REPRODUCTION_NOTICE.search(line) or CONSENT_LINE.match(line),
                   "markup remnants (tag attributes, block comments)":

@@ -89,6 +89,11 @@ FOOTER_LOWER = re.compile(FOOTER.pattern.lower())  # for lowercased text (see fo
 # (the mark, or the word or "(c)" with a year: "(c) the parties..." opens an item of a contract)
 COPYRIGHT_LEAD = re.compile(r"(?:copyright\s*)?(?:©|\(c\)\s*\d{4}\b)|copyright\s+\d{4}\b")
 RIGHTS_RESERVED = re.compile(r"all rights reserved|版权所有")
+
+
+def is_copyright_line(lowered: str) -> bool:
+    """A site's copyright line (`COPYRIGHT_LEAD`, then the rights reserved), of a lowercased line."""
+    return COPYRIGHT_LEAD.match(lowered) is not None and RIGHTS_RESERVED.search(lowered) is not None
 BYLINE = re.compile(
     r"^[|｜]?\s*(\(?[\w .]{1,30}\)?\s*)?(updated|published|posted|last modified|source|author|by|editor|发布时间|"
     r"更新时间|时间|来源|作者|编辑|责任编辑|记者|稿源|发布日期|日期|发布|来自|浏览次数|浏览|阅读|点击)\s*[:：]",
@@ -405,11 +410,10 @@ def classify_line(line: str) -> Reason | None:
         return Reason.RELATED_LINKS
     words = len(WORD.findall(stripped))
     cjk = is_cjk_line(stripped)
-    short_enough = (len(stripped) <= 120 if cjk else words <= 25) or (
-        COPYRIGHT_LEAD.match(lowered) is not None and RIGHTS_RESERVED.search(lowered) is not None)
+    short_enough = len(stripped) <= 120 if cjk else words <= 25
     if (
         FOOTER_LOWER.search(lowered)  # as FOOTER.search(stripped), 8x faster: IGNORECASE slows the alternation down
-        and short_enough
+        and (short_enough or is_copyright_line(lowered))
         and not (
             # a sentence that merely mentions "powered by" or a privacy policy is prose ("And its test suite,
             # powered by Mocha and Chai:"); only copyright/ICP marks make a sentence a footer
@@ -748,7 +752,7 @@ def context_verdicts(text: str, verdicts: list[LineVerdict], max_gap: int = 2) -
         next_class[i] = last
         if kinds[i] in (GOOD, BAD):
             last = (kinds[i], i)
-    announced = _announced_rows(text, verdicts, kinds, prev_class) | _table_rows(text, verdicts, kinds)
+    announced = _announced_rows(stripped, kinds, prev_class) | _table_rows(stripped, kinds)
     # nonblank[i]: non-blank lines before line i (counting the lines between two others in constant time: a
     # long run of short lines away from prose made this pass quadratic)
     nonblank = [0] * (n + 1)
@@ -774,14 +778,13 @@ ANNOUNCES = re.compile(r"[:：]\s*$")
 ANNOUNCED_MAX_ROWS = 60
 
 
-def _announced_rows(text: str, verdicts: list[LineVerdict], kinds: list[str | None],
-                    prev_class: list[tuple[str, int]]) -> set[int]:
+def _announced_rows(lines: list[str], kinds: list[str | None], prev_class: list[tuple[str, int]]) -> set[int]:
     """Lines of a list that the article announces: a line ending in a colon, itself prose or right after a
     prose line ("The tour's dates:", "You will need:"), then the run of short and neutral lines after it (up
     to the next blank, prose or cut line). Such a list belongs to the article however far it runs from prose."""
     rows: set[int] = set()
     for i, kind in enumerate(kinds):
-        if kind not in (GOOD, NEUTRAL) or not ANNOUNCES.search(text[verdicts[i].start : verdicts[i].end]):
+        if kind not in (GOOD, NEUTRAL) or not ANNOUNCES.search(lines[i]):
             continue
         above, a = prev_class[i]
         if kind != GOOD and not (above == GOOD and all(k is None for k in kinds[a + 1 : i])):
@@ -796,14 +799,13 @@ def _announced_rows(text: str, verdicts: list[LineVerdict], kinds: list[str | No
 TABLE_MIN_ROWS = 3
 
 
-def _table_rows(text: str, verdicts: list[LineVerdict], kinds: list[str | None]) -> set[int]:
-    """Rows of a table in a document that has prose: runs of at least TABLE_MIN_ROWS consecutive lines with
-    cells separated by tabs (a flattened table: an infobox, a schedule, figures), not cut by a line rule."""
+def _table_rows(lines: list[str], kinds: list[str | None]) -> set[int]:
+    """Rows of a table in a document that has prose: runs of at least TABLE_MIN_ROWS consecutive lines (stripped)
+    with cells separated by tabs (a flattened table: an infobox, a schedule, figures), not cut by a line rule."""
     rows: set[int] = set()
     run: list[int] = []
     for i, kind in enumerate([*kinds, None]):
-        line = text[verdicts[i].start : verdicts[i].end].strip() if i < len(kinds) else ""
-        if kind in (SHORT, NEUTRAL) and "\t" in line:
+        if kind in (SHORT, NEUTRAL) and "\t" in lines[i]:
             run.append(i)
             continue
         if len(run) >= TABLE_MIN_ROWS:

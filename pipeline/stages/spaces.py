@@ -137,19 +137,16 @@ class WordModel:
     def segment(self, run: str) -> tuple[list[str], float]:
         """Best cut of a run of letters into words (beam Viterbi over word pairs) and its total cost."""
         size = len(run)
-        ending_at: list[list[tuple[int, str, float]]] = [[] for _ in range(size + 1)]
+        ending_at: list[list[tuple[int, str, str, float]]] = [[] for _ in range(size + 1)]  # (start, piece, lower, cost)
         lower = run.lower()
         prefixes = self.prefixes
         for start in range(size):
-            # a piece that begins no listed word can still be priced as a name (a capital, then small letters)
-            # or an acronym (all capitals, up to MAX_ACRONYM letters); once it is none of the three, no longer
-            # piece from this start is either, and the pieces after it cost INF
+            # a piece that begins no listed word can still be priced as a name or an acronym (`piece_cost`);
+            # once it is none of the three, no longer piece from this start is either: they all cost INF
             name_or_acronym = run[start].isupper() or run[start] == "'"
             for end in range(start + 1, min(size, start + self.max_word) + 1):
                 if name_or_acronym and end - start > 1:
-                    letters = run[start:end].replace("'", "")
-                    name_or_acronym = len(letters) <= 1 or letters[0].isupper() and (
-                        letters[1:].islower() or letters.isupper() and len(letters) <= MAX_ACRONYM)
+                    name_or_acronym = _may_become_name_or_acronym(run[start:end])
                 if not name_or_acronym and lower[start:end] not in prefixes:
                     break
                 cost = self.piece_cost(run[start:end])
@@ -188,6 +185,14 @@ class WordModel:
             end, word = start, previous
         words.reverse()
         return words, total
+
+
+def _may_become_name_or_acronym(piece: str) -> bool:
+    """Whether `piece`, or a longer piece it begins, may be priced by `WordModel.piece_cost` without being
+    listed: a name (a capital, then small letters) or an acronym (all capitals, up to MAX_ACRONYM letters)."""
+    letters = piece.replace("'", "")
+    return len(letters) <= 1 or letters[0].isupper() and (
+        letters[1:].islower() or letters.isupper() and len(letters) <= MAX_ACRONYM)
 
 
 def _splits_into(word: str, known: dict[str, int]) -> bool:
