@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+import ahocorasick
+
 from ..config import Config
 from ..document import Document, Reason
 from ..text import CJK_CHAR, cjk_share, cut_spans, line_around, line_offsets
@@ -161,12 +163,56 @@ def _merge(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
 # spam
 
 
+_ALNUM = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
+
+
+def _automaton(terms) -> ahocorasick.Automaton:
+    automaton = ahocorasick.Automaton()
+    for term in terms:
+        automaton.add_word(term, len(term))
+    automaton.make_automaton()
+    return automaton
+
+
 @dataclass(frozen=True)
 class Lexicon:
+    """The spam terms, with Aho-Corasick automata that find them in one pass over a lowercased text.
+
+    The matches are what a regular-expression alternation of the terms, longest first, would find (leftmost,
+    longest, not overlapping; Latin terms as whole words), at a sixth of its time on the text benchmark: the
+    alternation is tried at every position of every text, and most text holds no term."""
+
     cjk: tuple[tuple[str, float, str], ...]  # substring terms
-    cjk_any: re.Pattern  # any CJK term (a cheap first test: most text contains none)
-    latin: re.Pattern  # whole-word alternation
     latin_weights: dict[str, tuple[float, str]]
+    cjk_automaton: ahocorasick.Automaton
+    latin_automaton: ahocorasick.Automaton
+
+    def cjk_starts(self, lowered: str) -> list[int]:
+        """Offsets where a CJK term starts (leftmost-longest, not overlapping)."""
+        if not self.cjk:
+            return []
+        return [end - size + 1 for end, size in self.cjk_automaton.iter_long(lowered)]
+
+    def latin_matches(self, lowered: str) -> list[tuple[int, int]]:
+        """(start, end) of the Latin terms that stand as whole words (no letter or digit on either side):
+        at each position the longest such term, then on from its end."""
+        if not self.latin_weights:
+            return []
+        longest: dict[int, int] = {}
+        last = len(lowered) - 1
+        for end, size in self.latin_automaton.iter(lowered):
+            start = end - size + 1
+            if (start and lowered[start - 1] in _ALNUM) or (end < last and lowered[end + 1] in _ALNUM):
+                continue
+            if longest.get(start, 0) < size:
+                longest[start] = size
+        matches: list[tuple[int, int]] = []
+        position = 0
+        for start in sorted(longest):
+            if start >= position:
+                position = start + longest[start]
+                matches.append((start, position))
+        return matches
 
 
 @lru_cache(maxsize=1)
@@ -183,10 +229,7 @@ def lexicon() -> Lexicon:
             latin[term] = (float(weight), category)
         else:
             cjk.append((term, float(weight), category))
-    alternation = "|".join(re.escape(t) for t in sorted(latin, key=len, reverse=True))
-    pattern = re.compile(rf"(?<![a-z0-9])({alternation})(?![a-z0-9])")
-    any_cjk = re.compile("|".join(re.escape(t) for t, _, _ in sorted(cjk, key=lambda x: -len(x[0]))))
-    return Lexicon(tuple(cjk), any_cjk, pattern, latin)
+    return Lexicon(tuple(cjk), latin, _automaton(t for t, _, _ in cjk), _automaton(latin))
 
 
 @lru_cache(maxsize=1)
@@ -222,7 +265,7 @@ def term_weight(segment: str) -> tuple[float, float]:
     lowered = segment.lower()
     total = 0.0
     strongest = 0.0
-    if lex.cjk_any.search(lowered):
+    if lex.cjk_starts(lowered):
         words: list[tuple[int, int]] | None = None
         for term, weight, _ in lex.cjk:
             if term in lowered:
@@ -232,8 +275,8 @@ def term_weight(segment: str) -> tuple[float, float]:
                     continue
                 total += weight
                 strongest = max(strongest, weight)
-    for m in lex.latin.finditer(lowered):
-        weight = lex.latin_weights[m.group(1)][0]
+    for start, end in lex.latin_matches(lowered):
+        weight = lex.latin_weights[lowered[start:end]][0]
         total += weight
         strongest = max(strongest, weight)
     return total, strongest
@@ -271,11 +314,9 @@ def _term_starts(text: str) -> list[int] | None:
     if len(lowered) != len(text):
         return None
     lex = lexicon()
-    # every CJK term holds a CJK character: a text without one is not read by the alternation of CJK terms,
-    # which reads such text at only ~20 MB/s to find nothing
-    cjk = CJK_CHAR.search(lowered) is not None
-    starts = [m.start() for m in lex.cjk_any.finditer(lowered)] if cjk else []
-    starts += [m.start(1) for m in lex.latin.finditer(lowered)]
+    # every CJK term holds a CJK character: a text without one need not be searched for them
+    starts = lex.cjk_starts(lowered) if CJK_CHAR.search(lowered) is not None else []
+    starts += [start for start, _ in lex.latin_matches(lowered)]
     return sorted(starts)
 
 

@@ -153,3 +153,25 @@ def test_every_term_outside_the_latin_list_holds_a_cjk_character():
     from pipeline.text import CJK_CHAR
 
     assert all(CJK_CHAR.search(term) for term, _, _ in lexicon().cjk)
+
+
+def test_term_automata_find_what_a_longest_first_alternation_finds():
+    """The automata stand in for the regular expressions the terms were once matched with: leftmost, longest,
+    not overlapping, and Latin terms only as whole words (glued terms, prefixes, digits and punctuation)."""
+    import random
+    import re
+
+    from pipeline.stages.junk import lexicon
+
+    lex = lexicon()
+    latin_terms = sorted(lex.latin_weights, key=len, reverse=True)
+    cjk_terms = sorted((t for t, _, _ in lex.cjk), key=len, reverse=True)
+    latin = re.compile(rf"(?<![a-z0-9])({'|'.join(map(re.escape, latin_terms))})(?![a-z0-9])")
+    cjk = re.compile("|".join(map(re.escape, cjk_terms)))
+    rng = random.Random(11)
+    pieces = latin_terms + cjk_terms + ["a", "9", " ", "-", ".", "'", "中", "，", "|"]
+    texts = [ARTICLE.lower(), ZH, SPAM.lower(), ""]
+    texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 14))) for _ in range(2000)]
+    for text in texts:
+        assert lex.latin_matches(text) == [m.span(1) for m in latin.finditer(text)], text
+        assert lex.cjk_starts(text) == [m.start() for m in cjk.finditer(text)], text
