@@ -138,7 +138,17 @@ def render(r: dict) -> str:
         f"ours takes **{r['seconds'] / max(r['baseline_seconds'], 1e-9):.0f}x** its time.",
         "",
         "Seconds by stage (as stats.json counts them): " + ", ".join(f"{k} {v:.0f}" for k, v in busiest) + ".",
+        "",
+        "Earlier runs (the ratio to the baseline is the figure to compare: MB/s moves with the machine, and these "
+        "runs did not all get the same one): " + "; ".join(EARLIER_RUNS) + ".",
     ])
+
+
+# (date, revision, machine: rate, time against the baseline's) of the runs before the one above
+EARLIER_RUNS = [
+    "2026-12-03 at c2d5f58, AMD EPYC: 0.30 MB/s, 657 s against 28.0 s (23x)",
+    "2026-12-04 at 3e8a81e, AMD EPYC: 0.35 MB/s, 577 s against 23.9 s (24x)",
+]
 
 
 if __name__ == "__main__":
