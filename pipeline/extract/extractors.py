@@ -45,17 +45,19 @@ def html_fragment_to_text(fragment: str) -> str:
 
 
 def element_to_text(root) -> str:
-    """Visible text of a parsed element (lxml), one block element per line; scripts and styles are dropped."""
+    """Visible text of a parsed element (lxml), one block element per line; scripts and styles are dropped, and
+    so is the inside of comments and processing instructions (`<!-- /TEXT 1 LINE -->`, `<!--[if IE]>...`), which no
+    browser shows; the text after them stays."""
     for bad in root.xpath("//script|//style|//noscript"):
         bad.drop_tree()
     parts: list[str] = []
 
     def walk(element) -> None:
-        tag = element.tag if isinstance(element.tag, str) else ""
-        block = tag.lower() in BLOCK_TAGS
+        visible = isinstance(element.tag, str)  # a comment's or processing instruction's tag is a function
+        block = visible and element.tag.lower() in BLOCK_TAGS
         if block:
             parts.append("\n")
-        if element.text:
+        if element.text and visible:
             parts.append(element.text)
         for child in element:
             walk(child)

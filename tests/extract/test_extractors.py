@@ -17,6 +17,7 @@ from pipeline.extract.extractors import (
     _readability_clean,
     _readability_document,
     extract_readability,
+    html_fragment_to_text,
 )
 from pipeline.text import tokens
 
@@ -226,3 +227,9 @@ def test_patched_readability_is_ours_alone():
     assert _readability_document() is not shared.Document
     assert (shared.html_cleaner, shared.clean, shared.describe,
             shared.Document.transform_misused_divs_into_paragraphs) == before
+
+
+def test_visible_text_leaves_out_comments_but_keeps_what_follows_them():
+    html = ("<html><body><p>Opening paragraph.</p><!-- /TEXT 1 LINE 20041231 -->After the comment."
+            "<div>One<?php echo 1 ?> two</div><!--[if IE]><p>Old browsers</p><![endif]--><p>Last.</p></body></html>")
+    assert html_fragment_to_text(html).split("\n") == ["Opening paragraph.", "After the comment.", "One two", "Last."]
