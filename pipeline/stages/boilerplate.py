@@ -63,6 +63,28 @@ LINK_LABEL = re.compile(
 )
 LINK_TEXT_END = re.compile(r"[.。!！;；]\s*$")
 
+# a pager: links to the neighbouring pages or posts, and page numbers, with nothing else on the line ("<< 上一页 |
+# 下一页 >>", "« Previous Post Next Post »", "Next story", "1 2 3 ... Next »"). A pager word alone ("Next") is a
+# button already; here it needs an arrow, a second pager word, a page number or a noun ("Next Steps" is a heading)
+PAGER_WORD = (r"(?:上一页|下一页|上一篇|下一篇|上一章|下一章|上页|下页|首页|尾页|末页|前一页|后一页|"
+              r"(?:previous|prev|next|older|newer|first|last)(?:\s+(?:posts?|articles?|stor(?:y|ies)|pages?|entr(?:y|ies)|"
+              r"chapter|image|photo|slide))?)")
+PAGER_GLUE = r"[\s|｜/·•<>«»‹›←→\[\]【】()（）:：-]*"
+PAGER_LINE = re.compile(rf"^{PAGER_GLUE}(?:(?:{PAGER_WORD}|\d{{1,4}}|…|\.\.\.){PAGER_GLUE})+$", re.IGNORECASE)
+PAGER_MARK = re.compile(r"[<>«»‹›←→]|[\u4e00-\u9fff]|\s(?:posts?|articles?|stor(?:y|ies)|pages?|entr(?:y|ies)|chapter|"
+                        r"image|photo|slide)\b", re.IGNORECASE)
+PAGER_WORDS = re.compile(PAGER_WORD, re.IGNORECASE)
+
+
+def is_pager(line: str) -> bool:
+    """Links to the previous and next page or post (and page numbers), nothing else; see PAGER_LINE."""
+    if len(line) > 80 or PAGER_LINE.match(line) is None:
+        return False
+    words = PAGER_WORDS.findall(line)
+    return bool(words) and (len(words) >= 2 or PAGER_MARK.search(line) is not None)
+
+
+
 
 def is_cookie_notice(line: str) -> bool:
     return len(line) <= 400 and COOKIE_USE.search(line) is not None and COOKIE_CONSENT.search(line) is not None
@@ -408,6 +430,8 @@ def classify_line(line: str) -> Reason | None:
         return Reason.BUTTON
     if (":" in stripped or "：" in stripped) and is_labelled_link(stripped):
         return Reason.RELATED_LINKS
+    if is_pager(stripped):
+        return Reason.BUTTON
     words = len(WORD.findall(stripped))
     cjk = is_cjk_line(stripped)
     short_enough = len(stripped) <= 120 if cjk else words <= 25

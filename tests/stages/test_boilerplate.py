@@ -563,6 +563,15 @@ def test_share_labels_and_labelled_links_are_cut_a_sentence_after_the_label_is_n
         is None
 
 
+def test_pagers_are_cut_headings_that_start_with_a_pager_word_are_not():
+    for line in ("<< 上一页 | 下一页 >>", "[上一篇] [下一篇]", "首页 上一页 1 2 3 下一页 尾页", "« Previous Post Next Post »",
+                 "← Previous story Next story →", "Next story", "Older Post", "1 2 3 ... Next »", "Next Page >"):
+        assert classify_line(line) == Reason.BUTTON, line
+    for line in ("Next Steps for Vets", "Next Up In Culture", "Older Adult Health Program", "Last 5",
+                 "Previous (BSDiff) Patch Size", "next to each other.", "The next story is about the harbour."):
+        assert classify_line(line) is None, line
+
+
 def test_a_page_whose_only_prose_is_a_cookie_banner_is_not_a_list_page():
     page = "\n".join(["Latest stories", "Dollar rises as markets wait", "Cricket", "Terms", "Disclaimer",
                       "We use cookies to understand how you use our site and to improve user experience. By "
