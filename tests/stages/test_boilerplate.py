@@ -170,6 +170,9 @@ PROSE = (
     "The council met on Monday to discuss the budget for the next year and agreed that the bridge over "
     "the river would be repaired before the winter.\n"
 )
+# a page's furniture (a line rule cuts it): with it, a text is a page from a crawl, not a clean text saved on its
+# own, and the context pass runs (see test_a_clean_text_keeps_its_headings_and_lists_a_dump_page_loses_them)
+FURNITURE = "© 2024 Springfield Gazette. All rights reserved.\n"
 
 
 def test_context_pass_cuts_short_lines_away_from_prose_and_keeps_headings():
@@ -208,30 +211,30 @@ def test_wrapped_paragraph_ending_mid_sentence_counts_as_prose():
 
 def test_list_announced_by_the_article_is_kept_however_long():
     rows = [f"May {day} -- Riverside Hall, Springfield, IL" for day in range(1, 13)]
-    text = PROSE + "The tour's dates:\n" + "\n".join(rows) + "\n\nMore from our network\nWeather\nTraffic\n"
+    text = PROSE + "The tour's dates:\n" + "\n".join(rows) + "\n\nMore from our network\nWeather\nTraffic\n" + FURNITURE
     doc = Document(id="x", source="x", text=text)
     text_boilerplate_stage(doc, Config())
     assert all(row in doc.text for row in rows)  # rows far from prose, kept: the article announced them
     assert "More from our network" not in doc.text  # (the list ends at the blank line)
     # the same rows with no announcing line go as before
-    doc = Document(id="y", source="y", text=PROSE + "\n".join(rows) + "\n")
+    doc = Document(id="y", source="y", text=PROSE + "\n".join(rows) + "\n" + FURNITURE)
     text_boilerplate_stage(doc, Config())
     assert rows[-1] not in doc.text
     # a colon line that is not next to prose announces nothing
-    doc = Document(id="z", source="z", text=PROSE + "Menu\nSections:\n" + "\n".join(rows) + "\n")
+    doc = Document(id="z", source="z", text=PROSE + "Menu\nSections:\n" + "\n".join(rows) + "\n" + FURNITURE)
     text_boilerplate_stage(doc, Config())
     assert rows[-1] not in doc.text
 
 
 def test_flattened_table_rows_are_kept_as_content():
     table = ["Born\t25 April 1976", "Occupation\tSinger", "Years active\t1995 to today", "Label\tRiver Music"]
-    text = PROSE + "\n".join(["Profile", "Gallery", "Photo of the singer.jpg"] + table) + "\n"
+    text = PROSE + "\n".join(["Profile", "Gallery", "Photo of the singer.jpg"] + table) + "\n" + FURNITURE
     doc = Document(id="x", source="x", text=text)
     text_boilerplate_stage(doc, Config())
     assert all(row in doc.text for row in table)
     assert "Photo of the singer.jpg" not in doc.text  # (not a row: cut as before)
     # two tab lines are not a table
-    doc = Document(id="y", source="y", text=PROSE + "\n".join(["a", "b", "c", "d"] + table[:2]) + "\n")
+    doc = Document(id="y", source="y", text=PROSE + "\n".join(["a", "b", "c", "d"] + table[:2]) + "\n" + FURNITURE)
     text_boilerplate_stage(doc, Config())
     assert table[1] not in doc.text
 
@@ -570,6 +573,28 @@ def test_pagers_are_cut_headings_that_start_with_a_pager_word_are_not():
     for line in ("Next Steps for Vets", "Next Up In Culture", "Older Adult Health Program", "Last 5",
                  "Previous (BSDiff) Patch Size", "next to each other.", "The next story is about the harbour."):
         assert classify_line(line) is None, line
+
+
+def test_a_clean_text_keeps_its_headings_and_lists_a_dump_page_loses_them():
+    """No line rule finds anything in an article saved on its own: the context pass leaves it whole. The same
+    article with a page's furniture around it is a dump page, and its short lines away from prose go."""
+    article = ("Spring schedule\n\n" + PROSE + "\nOpening hours\n\nMonday to Friday, nine to five\n\n"
+               "Closed on public holidays\n\nContact the desk\n")
+    doc = Document(id="a", source="a.txt", text=article)
+    text_boilerplate_stage(doc, Config())
+    assert doc.text == article and not doc.spans
+    page = "Home | News | Sport | Weather\n" + article + FURNITURE
+    doc = Document(id="b", source="b.txt", text=page)
+    text_boilerplate_stage(doc, Config())
+    assert "Closed on public holidays" not in doc.text and PROSE.strip() in doc.text
+    assert {span.reason for span in doc.spans} >= {Reason.NAV_MENU, Reason.FOOTER, Reason.OFF_CONTENT}
+
+
+def test_a_summary_box_label_alone_is_cut_the_summary_and_an_editors_note_stay():
+    assert classify_line("核心提示") == Reason.BUTTON
+    assert classify_line("内容提要：") == Reason.BUTTON
+    assert classify_line("核心提示：国务院新闻办公室发表白皮书，介绍中国推动构建网络空间命运共同体的理念。") is None
+    assert classify_line("编者按") is None
 
 
 def test_a_page_whose_only_prose_is_a_cookie_banner_is_not_a_list_page():
