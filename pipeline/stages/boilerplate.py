@@ -65,7 +65,8 @@ LINK_TEXT_END = re.compile(r"[.。!！;；]\s*$")
 
 # a pager: links to the neighbouring pages or posts, and page numbers, with nothing else on the line ("<< 上一页 |
 # 下一页 >>", "« Previous Post Next Post »", "Next story", "1 2 3 ... Next »"). A pager word alone ("Next") is a
-# button already; here it needs an arrow, a second pager word, a page number or a noun ("Next Steps" is a heading)
+# button already; here it needs an arrow, a second pager word, a Chinese one or a noun ("Next Steps" is a heading;
+# page numbers alone do not count: "Last 5")
 PAGER_WORD = (r"(?:上一页|下一页|上一篇|下一篇|上一章|下一章|上页|下页|首页|尾页|末页|前一页|后一页|"
               r"(?:previous|prev|next|older|newer|first|last)(?:\s+(?:posts?|articles?|stor(?:y|ies)|pages?|entr(?:y|ies)|"
               r"chapter|image|photo|slide))?)")
@@ -82,8 +83,6 @@ def is_pager(line: str) -> bool:
         return False
     words = PAGER_WORDS.findall(line)
     return bool(words) and (len(words) >= 2 or PAGER_MARK.search(line) is not None)
-
-
 
 
 def is_cookie_notice(line: str) -> bool:
@@ -385,11 +384,11 @@ def is_image_credit(line: str) -> bool:
     )
 
 
-# a line of nothing but two or more short bracketed labels: a row of page buttons ("【打印】【关闭】", "[Print]
-# [Email] [Share]"), whatever the words; a bracketed tag before a headline has text after it and stays
 # the label of a news page's summary box on a line of its own (核心提示：the lead follows on the next line); the
 # summary stays. Not 编者按 or 摘要: an editor's note and an abstract are kept with the article
 SUMMARY_BOX_LABEL = re.compile(r"^(?:核心提示|内容提要|本文导读)\s*[:：]?$")
+# a line of nothing but two or more short bracketed labels: a row of page buttons ("【打印】【关闭】", "[Print]
+# [Email] [Share]"), whatever the words; a bracketed tag before a headline has text after it and stays
 BRACKETED_LABELS = re.compile(r"^(?:\s*[【\[]\s*[^\]】\s][^\]】]{0,11}\s*[】\]]\s*[|·/]?){2,}$")
 
 

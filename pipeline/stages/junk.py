@@ -179,8 +179,9 @@ class Lexicon:
     """The spam terms, with Aho-Corasick automata that find them in one pass over a lowercased text.
 
     The matches are what a regular-expression alternation of the terms, longest first, would find (leftmost,
-    longest, not overlapping; Latin terms as whole words), at a sixth of its time on the text benchmark: the
-    alternation is tried at every position of every text, and most text holds no term."""
+    longest, not overlapping; Latin terms as whole words). On 20 MB of text dumps the Latin terms are found in a
+    sixth of the alternation's time and the scan as a whole in a third: the alternation is tried at every
+    position of every text, and most text holds no term."""
 
     cjk: tuple[tuple[str, float, str], ...]  # substring terms
     latin_weights: dict[str, tuple[float, str]]
