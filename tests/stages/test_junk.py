@@ -157,7 +157,8 @@ def test_every_term_outside_the_latin_list_holds_a_cjk_character():
 
 def test_term_automata_find_what_a_longest_first_alternation_finds():
     """The automata stand in for the regular expressions the terms were once matched with: leftmost, longest,
-    not overlapping, and Latin terms only as whole words (glued terms, prefixes, digits and punctuation)."""
+    not overlapping, and Latin terms only as whole words (glued terms, prefixes, digits, punctuation, characters
+    beyond the BMP: offsets count code points)."""
     import random
     import re
 
@@ -169,7 +170,7 @@ def test_term_automata_find_what_a_longest_first_alternation_finds():
     latin = re.compile(rf"(?<![a-z0-9])({'|'.join(map(re.escape, latin_terms))})(?![a-z0-9])")
     cjk = re.compile("|".join(map(re.escape, cjk_terms)))
     rng = random.Random(11)
-    pieces = latin_terms + cjk_terms + ["a", "9", " ", "-", ".", "'", "中", "，", "|"]
+    pieces = latin_terms + cjk_terms + ["a", "9", " ", "-", ".", "'", "中", "，", "|", "😀", "\U00020000"]
     texts = [ARTICLE.lower(), ZH, SPAM.lower(), ""]
     texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 14))) for _ in range(2000)]
     for text in texts:
