@@ -24,6 +24,8 @@ UPPER = re.compile(r"[A-Z]")
 LOWER_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyz")
 LONG_LETTER_RUN = re.compile(r"[A-Za-z]{12,}")  # no English word this long is common; glued words are
 URL_OR_MARKUP = re.compile(r"(?:https?://|www\.|[a-z]+:/)|.*[<>{}]")
+IDENTIFIER_CHARS_PER_UNDERSCORE = 40  # one underscore in 40 characters or fewer: an identifier (an e-mail address
+# in a long stripped paragraph, one_name@example.org, does not make the paragraph code)
 
 
 def stripped_space_share(text: str) -> float:
@@ -40,6 +42,9 @@ def stripped_space_share(text: str) -> float:
             LONG_LETTER_RUN.search(run)
             and run_letters >= 0.6 * len(run)
             and not URL_OR_MARKUP.match(run)
+            # identifiers and their paths (traditionalRegistration_firstName, /socialRegistrationForm_radio_2):
+            # stripping spaces leaves no underscores, so a run dense in them is code, not glued words
+            and run.count("_") * IDENTIFIER_CHARS_PER_UNDERSCORE < len(run)
             # base64 and other encodings are half capitals; glued English has a few
             and len(UPPER.findall(run)) <= 0.35 * run_letters
             # glued English uses most of the alphabet; "aaaa..." (a filler or a padding) is not words, and

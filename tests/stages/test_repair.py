@@ -112,6 +112,18 @@ def test_stripped_paragraph_with_punctuation_and_digits_is_detected():
     assert stripped_space_share(prose) == 0
 
 
+def test_identifiers_are_not_glued_words_a_stripped_paragraph_with_an_address_is():
+    template = "\n".join(f"{{* traditionalRegistration_{field} *}}" for field in
+                         ("firstName", "lastName", "emailAddress", "displayName", "passwordConfirm", "postalCode"))
+    assert stripped_space_share(template + "\nSign in to complete account merge\n") == 0
+    doc = Document(id="t", source="t", text=template)
+    spaces_stage(doc, Config())
+    assert not doc.spaces_restored and doc.text == template  # (was cut into "traditional Registration_first Name")
+    glued = ("Thecouncilmetonmondaytodiscussthebudgetfornextyearandagreedtorepairthebridgebeforethewinter."
+             "Questionsgotothe_clerk_office@example.orgbeforeFriday.")
+    assert stripped_space_share(glued) > 0.9
+
+
 def test_restored_text_keeps_plurals_quotes_and_numbered_items():
     fixed, cost = restore_spaces(
         'Thesiteshowsrecommendationwidgetsandtitled"JointlyBuildaFuture"onMonday.1.Expandingcooperation'
