@@ -7,6 +7,7 @@ from __future__ import annotations
 import functools
 import math
 import re
+from bisect import bisect_left
 
 from ..config import Config
 from ..document import Document, Reason
@@ -26,15 +27,21 @@ LONG_LETTER_RUN = re.compile(r"[A-Za-z]{12,}")  # no English word this long is c
 URL_OR_MARKUP = re.compile(r"(?:https?://|www\.|[a-z]+:/)|.*[<>{}]")
 IDENTIFIER_CHARS_PER_UNDERSCORE = 40  # one underscore in 40 characters or fewer: an identifier (an e-mail address
 # in a long stripped paragraph, one_name@example.org, does not make the paragraph code)
+# what restore_spaces re-cuts: runs without any whitespace that hold a glued run (a stripped paragraph is one,
+# its curly quotes and dashes included)
+GLUED_SCOPE = re.compile(r"\S{25,}")
 
 
-def stripped_space_share(text: str) -> float:
-    """Share of Latin letters in runs of 25+ ASCII characters without a space that read as glued words (mostly
-    letters, not a link or markup): normal English is ~0, English with its spaces stripped ~1."""
-    letters = sum(map(len, ASCII_LETTERS.findall(text)))
-    if letters < 50:
-        return 0.0
-    in_runs = 0
+def _identifier(run: str) -> bool:
+    """Identifiers and their paths (traditionalRegistration_firstName, /socialRegistrationForm_radio_2): stripping
+    spaces leaves no underscores, so a run dense in them is code, not glued words."""
+    return run.count("_") * IDENTIFIER_CHARS_PER_UNDERSCORE >= len(run)
+
+
+def glued_runs(text: str) -> list[tuple[int, int, int]]:
+    """(start, end, letters) of the runs of 25+ ASCII characters without a space that read as glued words (mostly
+    letters, not a link, markup or an identifier)."""
+    runs = []
     for match in ASCII_RUN.finditer(text):
         run = match.group()
         run_letters = sum(map(len, ASCII_LETTERS.findall(run)))
@@ -42,17 +49,24 @@ def stripped_space_share(text: str) -> float:
             LONG_LETTER_RUN.search(run)
             and run_letters >= 0.6 * len(run)
             and not URL_OR_MARKUP.match(run)
-            # identifiers and their paths (traditionalRegistration_firstName, /socialRegistrationForm_radio_2):
-            # stripping spaces leaves no underscores, so a run dense in them is code, not glued words
-            and run.count("_") * IDENTIFIER_CHARS_PER_UNDERSCORE < len(run)
+            and not _identifier(run)
             # base64 and other encodings are half capitals; glued English has a few
             and len(UPPER.findall(run)) <= 0.35 * run_letters
             # glued English uses most of the alphabet; "aaaa..." (a filler or a padding) is not words, and
             # segmenting it costs time (~0.1 s per 2,000 letters with wordninja's cut) for nothing
             and len(set(run.lower()) & LOWER_LETTERS) >= 10
         ):
-            in_runs += run_letters
-    return in_runs / letters
+            runs.append((match.start(), match.end(), run_letters))
+    return runs
+
+
+def stripped_space_share(text: str) -> float:
+    """Share of Latin letters in glued runs (`glued_runs`): normal English is ~0, English with its spaces
+    stripped ~1."""
+    letters = sum(map(len, ASCII_LETTERS.findall(text)))
+    if letters < 50:
+        return 0.0
+    return sum(run_letters for _, _, run_letters in glued_runs(text)) / letters
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -251,7 +265,9 @@ def _space_straight_quotes(line: str) -> str:
 
 
 def restore_spaces(text: str) -> tuple[str, float]:
-    """Re-insert spaces into Latin letter runs (see WordModel.segment).
+    """Re-insert spaces into the runs without whitespace that hold glued words (see WordModel.segment); the
+    words of the document's spaced lines (a menu, a title, the page around a stripped paragraph) stay as
+    written ("SpaceX", "Instagram", "cannot", "display:none").
 
     Returns the new text and the segmentation's mean cost per letter (lower is more plausible English; see
     MAX_COST_PER_LETTER). Punctuation and digits between runs stay where they were.
@@ -268,17 +284,30 @@ def restore_spaces(text: str) -> tuple[str, float]:
         letters += len(run)
         return " ".join(_merge_lone_letters(words))
 
-    fixed = ANY_LATIN_RUN.sub(fix, text)
-    # punctuation glued to the next word ("2022.Here", "issued,and", "titled(1)Construction")
-    fixed = re.sub(r"(?<=[,;:!?])(?=[A-Za-z(\"“])", " ", fixed)
-    fixed = re.sub(r"(?<=[a-z0-9]\.)(?=[A-Z][a-z])", " ", fixed)
-    fixed = re.sub(r"(?<=[A-Za-z])(?=[(“])|(?<=[)”])(?=[A-Za-z])", " ", fixed)
-    # a year glued to the word before or after it ("Since2016", "in2022the")
-    fixed = re.sub(r"(?<=[A-Za-z]{2})(?=(?:1[6-9]|20)\d\d(?!\d))|(?<=(?<!\d)(?:1[6-9]|20)\d\d)(?=[A-Za-z]{2})", " ", fixed)
-    # a numbered item glued to the sentence before it ("cyberspace.1. Expanding")
-    fixed = re.sub(r"(?<=[a-z]\.)(?=\d{1,2}[.)] ?[A-Z])", " ", fixed)
-    fixed = "\n".join(_space_straight_quotes(line) for line in fixed.split("\n"))
+    glued_starts = [start for start, _, _ in glued_runs(text)]
+
+    def fix_glued(match: re.Match) -> str:
+        """A run without whitespace that holds a glued run is cut whole (its curly quotes and dashes split the
+        glued ASCII runs; a stripped paragraph is one such run); other runs stay as written."""
+        first = bisect_left(glued_starts, match.start())
+        if first == len(glued_starts) or glued_starts[first] >= match.end():
+            return match.group()
+        return _space_straight_quotes(_space_punctuation(ANY_LATIN_RUN.sub(fix, match.group())))
+
+    fixed = GLUED_SCOPE.sub(fix_glued, text)
     return fixed, (cost / letters if letters else 0.0)
+
+
+def _space_punctuation(text: str) -> str:
+    """Spaces after the punctuation, years and list numbers that a stripped run glues to the next word."""
+    # punctuation glued to the next word ("2022.Here", "issued,and", "titled(1)Construction")
+    text = re.sub(r"(?<=[,;:!?])(?=[A-Za-z(\"“])", " ", text)
+    text = re.sub(r"(?<=[a-z0-9]\.)(?=[A-Z][a-z])", " ", text)
+    text = re.sub(r"(?<=[A-Za-z])(?=[(“])|(?<=[)”])(?=[A-Za-z])", " ", text)
+    # a year glued to the word before or after it ("Since2016", "in2022the")
+    text = re.sub(r"(?<=[A-Za-z]{2})(?=(?:1[6-9]|20)\d\d(?!\d))|(?<=(?<!\d)(?:1[6-9]|20)\d\d)(?=[A-Za-z]{2})", " ", text)
+    # a numbered item glued to the sentence before it ("cyberspace.1. Expanding")
+    return re.sub(r"(?<=[a-z]\.)(?=\d{1,2}[.)] ?[A-Z])", " ", text)
 
 
 def spaces_stage(doc: Document, config: Config) -> Document:

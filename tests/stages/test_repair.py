@@ -112,6 +112,17 @@ def test_stripped_paragraph_with_punctuation_and_digits_is_detected():
     assert stripped_space_share(prose) == 0
 
 
+def test_only_the_stripped_runs_are_cut_the_spaced_lines_around_them_stay_as_written():
+    spaced = "NASA picks SpaceX for the lander\nFollow us on Instagram\nSorry, your blog cannot share posts by email.\n"
+    glued = ("Thecouncilmetonmondaytodiscussthebudgetfornextyearandagreedtorepairthebridgebeforethewinter."
+             "Theworkwillstartin2024andendbeforethesummer,whentheroadreopens.")
+    doc = Document(id="m", source="m", text=spaced + glued + "\n")
+    spaces_stage(doc, Config())
+    assert doc.spaces_restored
+    assert doc.text.startswith(spaced)  # (was "Space X", "In st agram", "can not")
+    assert "The council met on monday to discuss the budget" in doc.text
+
+
 def test_identifiers_are_not_glued_words_a_stripped_paragraph_with_an_address_is():
     template = "\n".join(f"{{* traditionalRegistration_{field} *}}" for field in
                          ("firstName", "lastName", "emailAddress", "displayName", "passwordConfirm", "postalCode"))
