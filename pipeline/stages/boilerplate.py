@@ -48,7 +48,9 @@ COOKIE_USE = re.compile(
     r"\buse of cookies\b|\baccept (?:all )?cookies\b|(?:本网站|本站|我们|网站|本平台)(?:会|将)?(?:使用|采用)\s*cookies?",
     re.IGNORECASE,
 )
-COOKIE_CONSENT = re.compile(r"agree|consent|accept|continu|experience|同意|继续|体验|了解更多|隐私", re.IGNORECASE)
+# what a banner asks or points to: consent, or the privacy policy ("Read our privacy policy to find out more")
+COOKIE_CONSENT = re.compile(r"agree|consent|accept|continu|experience|privacy|learn more|find out more|同意|继续|体验|"
+                            r"了解更多|隐私", re.IGNORECASE)
 # a share bar's label ("分享到：", "Share this:") with at most the networks after it
 SHARE_LABEL = re.compile(r"^\W*(?:分享到|分享至|分享给|share (?:this(?: (?:article|story|post|page))?|on|to|via|it))"
                          r"\s*[:：]\s*(?P<rest>.*)$", re.IGNORECASE)

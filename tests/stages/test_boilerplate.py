@@ -548,6 +548,9 @@ def test_cookie_banners_are_footer_lines_but_an_article_about_cookies_is_not():
     assert classify_line("We use cookies to improve your experience. By continuing to browse you agree to our use "
                          "of cookies.") == Reason.FOOTER
     assert classify_line("本网站使用cookie以提升您的浏览体验，继续浏览即表示您同意我们使用cookie。") == Reason.FOOTER
+    # a banner that points to the privacy policy instead of asking for consent
+    assert classify_line("This website uses cookies. Read our privacy policy to find out more.") == Reason.FOOTER
+    assert classify_line("Our site uses cookies to count visitors. Learn more") == Reason.FOOTER
     assert classify_line("Browsers store cookies so that a site remembers what was in a shopping basket, and "
                          "regulators now ask sites to explain what they keep.") is None
 
