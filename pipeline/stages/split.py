@@ -81,6 +81,7 @@ def split_pages(text: str) -> list[str]:
         if since_content > 200 and i not in cut_points and is_page_title(lines, i):
             cut_points.append(i)
             since_content = 0
+    cut_points += _script_changes(lines)
     if not cut_points:
         return [text]
     pages = []
@@ -91,6 +92,35 @@ def split_pages(text: str) -> list[str]:
             previous = point
     pages.append("\n".join(lines[previous:]))
     return _merge_pages_without_prose([p for p in pages if p.strip()])
+
+
+SCRIPT_RUN_MIN_CHARS = {False: 300, True: 150}  # of prose on each side of a change of script (Latin, CJK)
+SCRIPT_RUN_MIN_LINES = 3
+
+
+def _script_changes(lines: list[str]) -> list[int]:
+    """Where a dump goes from one page's prose to another's in another script (an English page, then a Chinese
+    one): a run of at least SCRIPT_RUN_MIN_LINES prose lines and SCRIPT_RUN_MIN_CHARS characters in one script,
+    then as much in the other with no line of the first between. The cut goes before the first line in the new
+    script after the old run's last prose line (the old page's footer stays with it, the new page's header goes
+    with the new). Alternating languages (a parallel text, a quote in an article) make no run and no cut."""
+    prose = [(i, is_cjk_line(line)) for i, line in enumerate(lines) if line.strip() and _is_prose_any_language(line)]
+    runs: list[list[int]] = []  # [script, first index into prose, last index, chars]
+    for k, (i, cjk) in enumerate(prose):
+        if runs and runs[-1][0] == cjk:
+            runs[-1][2] = k
+            runs[-1][3] += len(lines[i].strip())
+        else:
+            runs.append([cjk, k, k, len(lines[i].strip())])
+    cuts = []
+    for before, after in zip(runs, runs[1:], strict=False):
+        if all(run[2] - run[1] + 1 >= SCRIPT_RUN_MIN_LINES and run[3] >= SCRIPT_RUN_MIN_CHARS[run[0]]
+               for run in (before, after)):
+            last_old, first_new = prose[before[2]][0], prose[after[1]][0]
+            cut = next((j for j in range(last_old + 1, first_new + 1)
+                        if lines[j].strip() and is_cjk_line(lines[j].strip()) == after[0]), first_new)
+            cuts.append(cut)
+    return cuts
 
 
 def _is_prose_any_language(line: str) -> bool:

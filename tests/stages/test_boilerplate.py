@@ -162,6 +162,26 @@ def test_a_part_without_prose_joins_the_next_page():
                                                    "Second page title - Site Two"]
 
 
+def test_a_dump_is_split_where_its_prose_changes_script_a_bilingual_text_is_not():
+    english = [
+        "The council met on Monday to discuss the budget for next year, and agreed to repair the bridge.",
+        "Residents welcomed the decision, which had been delayed twice by arguments about the cost.",
+        "Work on the bridge will start in the spring and should be finished before the summer holidays.",
+        "The mayor said the town would also look again at the plans for a new cycle path along the river.",
+    ]
+    chinese = [
+        "社区图书馆从本月起延长开放时间，每天晚上九点到十二点开设夜间自习室，为附近的学生提供安静的学习空间。",
+        "图书馆负责人介绍，夜间自习室共有一百二十个座位，读者可以通过手机提前预约，每次最多使用三个小时。",
+        "今年以来，图书馆还新增了两千多册少儿图书，并在周末举办亲子阅读活动，受到附近居民的普遍欢迎。",
+        "下一步，图书馆计划与周边学校合作，开设更多面向中小学生的科普讲座和读书分享会，丰富社区文化生活。",
+    ]
+    pages = split_pages("\n".join(english + ["Contact us", "首页 | 新闻 | 图书馆"] + chinese))
+    assert len(pages) == 2 and pages[0].endswith("Contact us") and pages[1].startswith("首页")
+    # a parallel text (each sentence, then its translation) and a Chinese article quoting one English line stay whole
+    assert len(split_pages("\n".join(line for pair in zip(english, chinese, strict=True) for line in pair))) == 1
+    assert len(split_pages("\n".join(chinese[:2] + english[:1] + chinese[2:]))) == 1
+
+
 def test_single_page_is_not_split():
     assert split_pages(ARTICLE) == [ARTICLE]
 
