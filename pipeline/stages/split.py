@@ -8,9 +8,10 @@ import re
 
 from ..config import Config
 from ..document import Document, Reason, document_id
-from ..text import is_cjk_line
+from ..text import CJK_CHAR, is_cjk_line
 from .boilerplate import (
     GOOD,
+    GOOD_MIN_CJK_CHARS,
     GOOD_MIN_WORDS,
     SENTENCE_END,
     WORD,
@@ -104,7 +105,16 @@ def _script_changes(lines: list[str]) -> list[int]:
     then as much in the other with no line of the first between. The cut goes before the first line in the new
     script after the old run's last prose line (the old page's footer stays with it, the new page's header goes
     with the new). Alternating languages (a parallel text, a quote in an article) make no run and no cut."""
-    prose = [(i, is_cjk_line(line)) for i, line in enumerate(lines) if line.strip() and _is_prose_any_language(line)]
+    if CJK_CHAR.search("\n".join(lines)) is None:
+        return []  # one script only (most dumps): nothing to find
+    # a prose line has at least GOOD_MIN_WORDS words, so 23 characters; a CJK one 35 (GOOD_MIN_CJK_CHARS): the
+    # costlier prose test runs only on lines that pass, and only when both scripts have enough of them
+    long_lines = [(i, is_cjk_line(line)) for i, line in enumerate(lines) if len(line.strip()) >= 23]
+    if (sum(1 for _, cjk in long_lines if not cjk) < SCRIPT_RUN_MIN_LINES
+            or sum(1 for i, cjk in long_lines if cjk and len(lines[i].strip()) >= GOOD_MIN_CJK_CHARS)
+            < SCRIPT_RUN_MIN_LINES):
+        return []
+    prose = [(i, cjk) for i, cjk in long_lines if _is_prose_any_language(lines[i])]
     runs: list[list[int]] = []  # [script, first index into prose, last index, chars]
     for k, (i, cjk) in enumerate(prose):
         if runs and runs[-1][0] == cjk:
