@@ -69,13 +69,12 @@ LINK_TEXT_END = re.compile(r"[.。!！;；]\s*$")
 # 下一页 >>", "« Previous Post Next Post »", "Next story", "1 2 3 ... Next »"). A pager word alone ("Next") is a
 # button already; here it needs an arrow, a second pager word, a Chinese one or a noun ("Next Steps" is a heading;
 # page numbers alone do not count: "Last 5")
+PAGER_NOUN = r"(?:posts?|articles?|stor(?:y|ies)|pages?|entr(?:y|ies)|chapter|image|photo|slide)"
 PAGER_WORD = (r"(?:上一页|下一页|上一篇|下一篇|上一章|下一章|上页|下页|首页|尾页|末页|前一页|后一页|"
-              r"(?:previous|prev|next|older|newer|first|last)(?:\s+(?:posts?|articles?|stor(?:y|ies)|pages?|entr(?:y|ies)|"
-              r"chapter|image|photo|slide))?)")
+              rf"(?:previous|prev|next|older|newer|first|last)(?:\s+{PAGER_NOUN})?)")
 PAGER_GLUE = r"[\s|｜/·•<>«»‹›←→\[\]【】()（）:：-]*"
 PAGER_LINE = re.compile(rf"^{PAGER_GLUE}(?:(?:{PAGER_WORD}|\d{{1,4}}|…|\.\.\.){PAGER_GLUE})+$", re.IGNORECASE)
-PAGER_MARK = re.compile(r"[<>«»‹›←→]|[\u4e00-\u9fff]|\s(?:posts?|articles?|stor(?:y|ies)|pages?|entr(?:y|ies)|chapter|"
-                        r"image|photo|slide)\b", re.IGNORECASE)
+PAGER_MARK = re.compile(rf"[<>«»‹›←→]|[\u4e00-\u9fff]|\s{PAGER_NOUN}\b", re.IGNORECASE)
 PAGER_WORDS = re.compile(PAGER_WORD, re.IGNORECASE)
 
 

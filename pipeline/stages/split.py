@@ -11,7 +11,6 @@ from ..document import Document, Reason, document_id
 from ..text import CJK_CHAR, is_cjk_line
 from .boilerplate import (
     GOOD,
-    GOOD_MIN_CJK_CHARS,
     GOOD_MIN_WORDS,
     SENTENCE_END,
     WORD,
@@ -82,7 +81,7 @@ def split_pages(text: str) -> list[str]:
         if since_content > 200 and i not in cut_points and is_page_title(lines, i):
             cut_points.append(i)
             since_content = 0
-    cut_points += _script_changes(lines)
+    cut_points += _script_changes(text, lines)
     if not cut_points:
         return [text]
     pages = []
@@ -97,22 +96,24 @@ def split_pages(text: str) -> list[str]:
 
 SCRIPT_RUN_MIN_CHARS = {False: 300, True: 150}  # of prose on each side of a change of script (Latin, CJK)
 SCRIPT_RUN_MIN_LINES = 3
+PROSE_MIN_CHARS = 2 * GOOD_MIN_WORDS - 1  # the shortest line `_is_prose_any_language` can accept
 
 
-def _script_changes(lines: list[str]) -> list[int]:
+def _script_changes(text: str, lines: list[str]) -> list[int]:
     """Where a dump goes from one page's prose to another's in another script (an English page, then a Chinese
     one): a run of at least SCRIPT_RUN_MIN_LINES prose lines and SCRIPT_RUN_MIN_CHARS characters in one script,
     then as much in the other with no line of the first between. The cut goes before the first line in the new
     script after the old run's last prose line (the old page's footer stays with it, the new page's header goes
     with the new). Alternating languages (a parallel text, a quote in an article) make no run and no cut."""
-    if CJK_CHAR.search("\n".join(lines)) is None:
+    if CJK_CHAR.search(text) is None:
         return []  # one script only (most dumps): nothing to find
-    # a prose line has at least GOOD_MIN_WORDS words, so 23 characters; a CJK one 35 (GOOD_MIN_CJK_CHARS): the
-    # costlier prose test runs only on lines that pass, and only when both scripts have enough of them
-    long_lines = [(i, is_cjk_line(line)) for i, line in enumerate(lines) if len(line.strip()) >= 23]
-    if (sum(1 for _, cjk in long_lines if not cjk) < SCRIPT_RUN_MIN_LINES
-            or sum(1 for i, cjk in long_lines if cjk and len(lines[i].strip()) >= GOOD_MIN_CJK_CHARS)
-            < SCRIPT_RUN_MIN_LINES):
+    # a prose line (`_is_prose_any_language`) has at least GOOD_MIN_WORDS words and a separator between each two,
+    # in either script: the costlier prose test runs only on lines that long, and only when both scripts have
+    # enough of them
+    long_lines = [(i, is_cjk_line(line)) for i, line in enumerate(lines)
+                  if len(line.strip()) >= PROSE_MIN_CHARS]
+    cjk_lines = sum(1 for _, cjk in long_lines if cjk)
+    if min(cjk_lines, len(long_lines) - cjk_lines) < SCRIPT_RUN_MIN_LINES:
         return []
     prose = [(i, cjk) for i, cjk in long_lines if _is_prose_any_language(lines[i])]
     runs: list[list[int]] = []  # [script, first index into prose, last index, chars]
