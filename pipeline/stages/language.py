@@ -135,7 +135,13 @@ def identify(text: str, detector: str = "auto", seed: int = 0) -> tuple[str, flo
         if english is not None:
             return "en", english
     # 400 characters settle the language as well as 2000 for these detectors, at a fifth of the cost
-    sample = text[:400]
+    return _detect_sample(text[:400], detector, seed)
+
+
+# A crawl repeats its sites' templates: the same menu or footer block comes to the detector once per page. The
+# detectors are deterministic, so a sample's answer is kept (8,192 samples of at most 400 characters: a few MB).
+@lru_cache(maxsize=8192)
+def _detect_sample(sample: str, detector: str, seed: int) -> tuple[str, float]:
     if detector == "auto":
         return _auto(sample)
     if detector == "lingua":

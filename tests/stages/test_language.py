@@ -22,6 +22,23 @@ def test_seeded_detection_is_deterministic():
     assert identify(text)[0] == "en"
 
 
+def test_every_detector_gives_the_same_answer_uncached():
+    # the detectors' answers are kept per sample (_detect_sample): that is only right if a fresh call agrees
+    # (to the 6 decimals the output keeps: lingua's confidence can differ in its last bit from call to call)
+    from pipeline.stages.language import _detect_sample
+
+    text = "La bibliothèque municipale ouvre une salle d'étude le soir pour les étudiants."
+    for detector in ("auto", "lingua-low", "fasttext", "langdetect"):
+        answers = set()
+        for _ in range(3):
+            _detect_sample.cache_clear()
+            lang, score = identify(text, detector, seed=0)
+            answers.add((lang, round(score, 6)))
+        assert len(answers) == 1 and next(iter(answers))[0] == "fr", (detector, answers)
+        lang, score = identify(text, detector, seed=0)  # (from the cache)
+        assert (lang, round(score, 6)) in answers
+
+
 def test_paragraph_languages_and_spans():
     en = "The library opened a quiet study room for students and workers in the evening."
     zh = "社区图书馆推出夜间自习室，受到学生和上班族的欢迎，读者需要提前预约座位。"
