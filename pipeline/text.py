@@ -63,12 +63,22 @@ def script_counts(text: str) -> dict[str, int]:
     }
 
 
+# Han, kana and Hangul as one class (the three runs above are disjoint): `cjk_share` needs only their sum
+CJK_SCRIPT_RUN = re.compile(
+    r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef"
+    r"\u3040-\u30fa\u30fc-\u30ff\u31f0-\u31ff\uff66-\uff9f\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]+"
+)
+
+
 def cjk_share(text: str) -> float:
-    """Share of letters that are Han/kana/Hangul (used to pick character vs word measures)."""
-    counts = script_counts(text)
-    if not counts["letters"]:
+    """Share of letters that are Han/kana/Hangul (used to pick character vs word measures); the same as from
+    `script_counts`, in two scans instead of five."""
+    if text.isascii():
         return 0.0
-    return (counts["han"] + counts["kana"] + counts["hangul"]) / counts["letters"]
+    letters = _run_length(LETTER_RUN, text)
+    if not letters:
+        return 0.0
+    return _run_length(CJK_SCRIPT_RUN, text) / letters
 
 
 def line_around(text: str, position: int) -> tuple[int, int]:
