@@ -132,6 +132,27 @@ RELATIVE_TIME = re.compile(
     r"^\d{1,3}\s*(?:秒|分钟|小时|天|周|个月|年)前$|^(?:刚刚|昨天|前天)(?:\s*\d{1,2}:\d{2})?$",
     re.IGNORECASE,
 )
+# a date with its time on a line of its own, as blogs and comments print it: "September 19th, 2005 at 7:32 pm",
+# "Saturday, September 10th, 2005 10:56 am", "19 September 2005, 19:32", "2005年08月30日, 星期二 13:22"
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+DATE_TIME_LINE = re.compile(
+    rf"^[\s(（\[]*(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?"
+    rf"(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH},?\s+\d{{4}}|"
+    r"\d{4}年\d{1,2}月\d{1,2}日)"
+    r"(?:[,，]?\s*(?:星期[一二三四五六日天]|周[一二三四五六日])?\s*(?:at\s+|@\s*)?"
+    r"\d{1,2}:\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?)?[\s)）\]]*$",
+    re.IGNORECASE,
+)
+# a prompt to click ("点击看大图", "点击阅读更多精彩财经新闻", "Click here to subscribe", "Click to enlarge"): a link's label
+CLICK_PROMPT = re.compile(r"^[\[【(（]?\s*(?:点击(?![率量数])|click(?:\s+here)?\s+(?:to|for)\b)", re.IGNORECASE)
+
+
+def is_click_prompt(line: str) -> bool:
+    if CLICK_PROMPT.match(line) is None:
+        return False
+    return len(line) <= 20 if is_cjk_line(line) else len(line.split()) <= 8 and not line.endswith(".")
+
+
 # a view or read counter on its own line ("653,817 VIEWS", "阅读 1,038", "浏览量：2万", "1.2k reads")
 VIEW_COUNTER = re.compile(
     r"^(?:\d[\d,.]*\s*[kKmMwW万]?\s*(?:views?|reads?|次浏览|次阅读|人阅读|人浏览|浏览|阅读|点击)|"
@@ -454,6 +475,10 @@ def classify_line(line: str) -> Reason | None:
         return Reason.BYLINE
     if DATE_ONLY.match(stripped) or RELATIVE_TIME.match(stripped) or VIEW_COUNTER.match(stripped):
         return Reason.BYLINE
+    if DIGIT.search(stripped) and DATE_TIME_LINE.match(stripped):
+        return Reason.BYLINE
+    if is_click_prompt(stripped):
+        return Reason.BUTTON
     if is_image_credit(stripped):
         return Reason.BYLINE
     if RELATED_HEADING.match(stripped):
@@ -623,6 +648,8 @@ def _wrapped_units(lines: list[str], verdicts: list[LineVerdict]) -> list[int]:
 # A forum or download listing: rows of post titles, each with its author, time, size and reply/view counts
 # ("作者 2021-03-30 回复 12 查看 345", "12 replies · 345 views · 2 hours ago", "1.2 MB 2021-03-30 下载 88").
 COUNT_FIELD = re.compile(
+    r"(?:回复|回帖|查看|浏览|阅读|点击|评论|人气|下载|引用|replies|views|reads|comments|hits|downloads|trackbacks?)"
+    r"\s*[:：]?\s*[(（\[]\s*\d[\d,.]*\s*[kKwW万]?\s*[)）\]]|"
     r"(?:回复|回帖|查看|浏览|阅读|点击|评论|人气|下载|replies|views|reads|comments|hits|downloads)\s*[:：]?\s*"
     r"\d[\d,.]*\s*[kKwW万]?|\d[\d,.]*\s*[kKwW万]?\s*(?:次|个|条)?\s*(?:回复|回帖|查看|浏览|阅读|点击|评论|下载|"
     r"replies|reply|views|view|reads|comments|comment|hits|downloads)\b",

@@ -708,3 +708,28 @@ def test_dated_related_story_rows_and_a_line_of_post_fields():
     assert "related_links" not in {s.reason for s in doc.spans}
     assert classify_line("|发布: 2021-1-29 13:18|点击: 313|来自: 互联网") == Reason.BYLINE
     assert classify_line("发布会上，新华社记者提问：图书馆什么时候开放？") is None
+
+
+def test_counts_in_brackets_make_a_listing_row():
+    from pipeline.stages.boilerplate import is_listing_meta
+
+    assert is_listing_meta("阅读全文(736) | 回复(0) | 引用(1)")
+    assert is_listing_meta("Comments (5) | Trackbacks (0)")
+    assert not is_listing_meta("The council (12 members) met on 3 May (2 hours).")
+
+
+def test_a_date_with_weekday_ordinal_or_time_on_its_own_line_is_a_dateline():
+    for line in ("September 19th, 2005 at 7:32 pm", "Saturday, September 10th, 2005 10:56 am", "19 September 2005, 19:32",
+                 "2005年08月30日, 星期二 13:22", "Friday October 19, 2001"):
+        assert classify_line(line) == Reason.BYLINE, line
+    for line in ("September 19th, 2005 was the day the bridge opened.", "On 19 September 2005 at 7 pm we met."):
+        assert classify_line(line) is None, line
+
+
+def test_a_prompt_to_click_is_a_button_but_a_sentence_about_clicking_is_not():
+    for line in ("点击看大图", "点击阅读更多精彩财经新闻", "[点击进入]", "Click here to subscribe", "Click to enlarge"):
+        assert classify_line(line) == Reason.BUTTON, line
+    for line in ("点击率是衡量广告效果的重要指标之一，但并不是唯一的指标，还要结合转化率来综合评估。", "点击量破万",
+                 "Click here to read the full report, which the council published on Monday.",
+                 "Clicking the button twice does nothing."):
+        assert classify_line(line) is None, line
