@@ -143,6 +143,9 @@ DATE_TIME_LINE = re.compile(
     r"\d{1,2}:\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?)?[\s)）\]]*$",
     re.IGNORECASE,
 )
+# a byline that is only the word and a name of two to five words ("By Tina Cassidy", "Por Shira Ovide", "by John M."):
+# one capitalised word alone is a heading ("By Train", "By Car")
+NAME_BYLINE = re.compile(r"^(?:[Bb]y|BY|[Pp]or|[Pp]ar|[Vv]on|[Dd]oor)\s+[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|de|van|von|da|del|and|&)){1,4}$")
 # a prompt to click ("点击看大图", "点击阅读更多精彩财经新闻", "Click here to subscribe", "Click to enlarge"): a link's label
 CLICK_PROMPT = re.compile(r"^[\[【(（]?\s*(?:点击(?![率量数])|click(?:\s+here)?\s+(?:to|for)\b)", re.IGNORECASE)
 
@@ -479,6 +482,8 @@ def classify_line(line: str) -> Reason | None:
         return Reason.BYLINE
     if is_click_prompt(stripped):
         return Reason.BUTTON
+    if NAME_BYLINE.match(stripped) and len(stripped) <= 40:
+        return Reason.BYLINE
     if is_image_credit(stripped):
         return Reason.BYLINE
     if RELATED_HEADING.match(stripped):

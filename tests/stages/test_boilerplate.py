@@ -733,3 +733,10 @@ def test_a_prompt_to_click_is_a_button_but_a_sentence_about_clicking_is_not():
                  "Click here to read the full report, which the council published on Monday.",
                  "Clicking the button twice does nothing."):
         assert classify_line(line) is None, line
+
+
+def test_a_byline_of_a_name_alone_but_not_a_heading_of_one_word():
+    for line in ("By Tina Cassidy", "Por Shira Ovide", "by John M.", "By Anna Berg and Tom Reed"):
+        assert classify_line(line) == Reason.BYLINE, line
+    for line in ("By Train", "By then", "By the time the bridge opened, the town had grown."):
+        assert classify_line(line) is None, line
