@@ -652,11 +652,9 @@ def _wrapped_units(lines: list[str], verdicts: list[LineVerdict]) -> list[int]:
 
 # A forum or download listing: rows of post titles, each with its author, time, size and reply/view counts
 # ("作者 2021-03-30 回复 12 查看 345", "12 replies · 345 views · 2 hours ago", "1.2 MB 2021-03-30 下载 88").
-COUNT_FIELD = re.compile(
+COUNT_FIELD = re.compile(  # (the count may stand in brackets: "回复(0)", "Comments (5)")
     r"(?:回复|回帖|查看|浏览|阅读|点击|评论|人气|下载|引用|replies|views|reads|comments|hits|downloads|trackbacks?)"
-    r"\s*[:：]?\s*[(（\[]\s*\d[\d,.]*\s*[kKwW万]?\s*[)）\]]|"
-    r"(?:回复|回帖|查看|浏览|阅读|点击|评论|人气|下载|replies|views|reads|comments|hits|downloads)\s*[:：]?\s*"
-    r"\d[\d,.]*\s*[kKwW万]?|\d[\d,.]*\s*[kKwW万]?\s*(?:次|个|条)?\s*(?:回复|回帖|查看|浏览|阅读|点击|评论|下载|"
+    r"\s*[:：]?\s*[(（\[]?\s*\d[\d,.]*\s*[kKwW万]?\s*[)）\]]?|\d[\d,.]*\s*[kKwW万]?\s*(?:次|个|条)?\s*(?:回复|回帖|查看|浏览|阅读|点击|评论|下载|"
     r"replies|reply|views|view|reads|comments|comment|hits|downloads)\b",
     re.IGNORECASE,
 )
