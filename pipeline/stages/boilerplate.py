@@ -858,6 +858,40 @@ def _announced_rows(lines: list[str], kinds: list[str | None], prev_class: list[
     return rows
 
 
+# what a line rule or the context pass may have cut in a code sample: a lone brace (separator), a shell line with
+# ">" (breadcrumb), a run of short config lines (menu), a line away from prose
+CODE_SAMPLE_RESTORES = frozenset({Reason.SEPARATOR, Reason.BREADCRUMB, Reason.NAV_MENU, Reason.OFF_CONTENT})
+CODE_SAMPLE_MIN_LINES = 2
+
+
+def announced_code_verdicts(text: str, verdicts: list[LineVerdict]) -> None:
+    """Keep, in place, a code sample the article announces: a kept line of three words or more ending in a colon
+    ("Then edit the configuration for dev-repo:"), then two or more lines of code, configuration or data
+    (`is_code_sample_line`: `$ hg push`, `[extensions]`, `{`, `"ETag": "..."`) up to the next blank line or
+    other line, one of them unmistakably code (`is_unmistakable_code_line`). A menu or footer is not code-shaped,
+    and a page does not announce one with a colon. A shell command is kept wherever it stands."""
+    from .prose import SHELL_PROMPT, is_code_sample_line, is_unmistakable_code_line
+
+    n = len(verdicts)
+    stripped = [text[v.start : v.end].strip() for v in verdicts]
+    i = 0
+    while i < n:
+        line = stripped[i]
+        if SHELL_PROMPT.match(line) and verdicts[i].reason in CODE_SAMPLE_RESTORES:
+            verdicts[i].reason = None  # a command typed at a prompt is never page furniture
+        if verdicts[i].reason not in (None, Reason.OFF_CONTENT) or not ANNOUNCES.search(line) or len(line.split()) < 2:
+            i += 1
+            continue
+        j = i + 1
+        while j < n and j - i <= ANNOUNCED_MAX_ROWS and stripped[j] and is_code_sample_line(stripped[j]):
+            j += 1
+        if j - i - 1 >= CODE_SAMPLE_MIN_LINES and any(is_unmistakable_code_line(stripped[k]) for k in range(i + 1, j)):
+            for k in range(i, j):
+                if verdicts[k].reason in CODE_SAMPLE_RESTORES:
+                    verdicts[k].reason = None
+        i += 1
+
+
 TABLE_MIN_ROWS = 3
 
 
@@ -1128,6 +1162,7 @@ def text_boilerplate_stage(doc: Document, config: Config) -> Document:
     listing_verdicts(doc.text, verdicts)
     widget_verdicts(doc.text, verdicts)
     context_verdicts(doc.text, verdicts)
+    announced_code_verdicts(doc.text, verdicts)
     repeated_line_verdicts(doc.text, verdicts)
     return cut_lines(doc, verdicts, "boilerplate", "every line was boilerplate", inline=True)
 

@@ -183,6 +183,33 @@ def _repeated_starts(lines: list[str]) -> float:
     return sum(c for c in counts.values() if c >= 5) / len(lines)
 
 
+# a command typed at a shell prompt, as tutorials print it: "$ hg push", "$ echo 'fix' > file2" (not "$ 9.99")
+SHELL_PROMPT = re.compile(r"^[$%] [a-z][\w.-]*(?:\s|$)")
+
+
+BRACE_LINE = re.compile(r"^(?:[\[{(]|[\]})],?;?)$")
+
+
+def is_unmistakable_code_line(line: str) -> bool:
+    """A line no page furniture looks like: a shell command, a lone brace, an operator or idiom of code
+    (`CODE_TOKEN`), a line ending as code lines do (`CODE_END`), an assignment. (A code sample needs one:
+    `RSS (headlines)` has the shape of a call, and a row of page numbers that of JSON.)"""
+    return bool(SHELL_PROMPT.match(line) or BRACE_LINE.match(line) or CODE_TOKEN.search(line) or CODE_END.search(line)
+                or ("=" in line and KEY_VALUE.match(line)))
+
+
+def is_code_sample_line(line: str) -> bool:
+    """One (stripped) line of a code sample inside an article, by the code tests of `prose_verdict`: a shell
+    command, a `[section]` or `key = value` of a configuration file, a code shape, a line of JSON. Not the data
+    tests (a `Phone: 316-831-6143` line, mail headers, logs, machine tokens): a page's contact block and forms
+    look like data."""
+    if SHELL_PROMPT.match(line) or SECTION.match(line) or JSON_LINE.match(line) or CODE_LINE.match(line):
+        return True
+    if KEY_VALUE.match(line) and "=" in line and ":" not in line.split("=", 1)[0]:
+        return True
+    return bool((CODE_END.search(line) or CODE_TOKEN.search(line)) and _symbol_share(line) >= 0.04)
+
+
 # Every way to a code/data verdict below needs prose lines to hold at most 35% of the characters (the whole-text
 # parses: < 0.35 of all; program output: <= 0.35 of the weighed; code/data: <= 0.3 of the weighed; commented:
 # <= 0.1 of all; the weighed characters are never more than all). So once the prose lines read so far hold more,

@@ -740,3 +740,28 @@ def test_a_byline_of_a_name_alone_but_not_a_heading_of_one_word():
         assert classify_line(line) == Reason.BYLINE, line
     for line in ("By Train", "By then", "By the time the bridge opened, the town had grown."):
         assert classify_line(line) is None, line
+
+
+def test_a_code_sample_the_article_announces_is_kept():
+    intro = ("Mercurial keeps the history of every change, and the evolve extension lets you rewrite it safely "
+             "after others have pulled it, which plain rebase cannot do.\n")
+    sample = ["Then edit the configuration of the repository:", "[extensions]", "evolve =", "$ hg commit -m 'fix'",
+              "$ echo 'fix' > file2", "{", "}"]
+    text = intro + "Home | Docs | Blog | Download\n" + "\n".join(sample) + "\n" + intro
+    doc = Document(id="c", source="c.txt", text=text)
+    text_boilerplate_stage(doc, Config())
+    for line in sample:
+        assert line in doc.text, line
+    assert "Home | Docs" not in doc.text
+
+
+def test_a_contact_block_or_feed_list_after_a_colon_is_not_a_code_sample():
+    from pipeline.stages.boilerplate import LineVerdict, announced_code_verdicts
+    from pipeline.text import line_offsets
+
+    for rows in (["Station Contact Info:", "E-Mail: stats@example.org", "Phone: 316-831-6143"],
+                 ["RSS feeds:", "RSS (headlines)", "RSS (articles)"], ["Pages :", "1", "2", "3"]):
+        text = "\n".join(rows)
+        verdicts = [LineVerdict(a, b, Reason.NAV_MENU) for a, b in line_offsets(text)]
+        announced_code_verdicts(text, verdicts)
+        assert all(v.reason == Reason.NAV_MENU for v in verdicts), rows
