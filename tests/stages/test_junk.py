@@ -176,3 +176,40 @@ def test_term_automata_find_what_a_longest_first_alternation_finds():
     for text in texts:
         assert lex.latin_matches(text) == [m.span(1) for m in latin.finditer(text)], text
         assert lex.cjk_starts(text) == [m.start() for m in cjk.finditer(text)], text
+
+
+def test_base64_and_hex_blobs_are_found_wherever_they_stand():
+    # the blob regexes run only where a run of 96 base64 characters exists (_may_hold_blob): the same spans as
+    # running them everywhere, glued to Chinese text, at a line's end, in a long line of words
+    import random
+    import re
+
+    from pipeline.stages.junk import BASE64_BLOB, HEX_BLOB, _may_hold_blob
+
+    rng = random.Random(0)
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+    texts = []
+    for _ in range(300):
+        parts = []
+        for _ in range(rng.randrange(1, 6)):
+            kind = rng.randrange(4)
+            if kind == 0:
+                parts.append("".join(rng.choice(alphabet) for _ in range(rng.randrange(80, 200))))
+            elif kind == 1:
+                parts.append("".join(rng.choice("0123456789abcdef") for _ in range(rng.randrange(80, 130))))
+            elif kind == 2:
+                parts.append("社区图书馆推出夜间自习室" * rng.randrange(1, 20))
+            else:
+                parts.append(" ".join("word" for _ in range(rng.randrange(1, 40))))
+        texts.append(rng.choice(["", " ", "\n", "。"]).join(parts))
+    found = 0
+    for text in texts:
+        everywhere = [(m.start(), m.end()) for pattern in (BASE64_BLOB, HEX_BLOB) for m in pattern.finditer(text)]
+        if everywhere:
+            found += 1
+            assert _may_hold_blob(text)
+        elif not re.search("[A-Za-z0-9+/]{96}", text):
+            assert not _may_hold_blob(text)
+    assert found > 100
+    blob = "".join(rng.choice(alphabet) for _ in range(160))
+    assert find_binary_spans(f"正文开始{blob}正文结束") == [(4, 164)]
