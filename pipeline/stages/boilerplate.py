@@ -865,7 +865,7 @@ CODE_SAMPLE_MIN_LINES = 2
 
 
 def announced_code_verdicts(text: str, verdicts: list[LineVerdict]) -> None:
-    """Keep, in place, a code sample the article announces: a kept line of three words or more ending in a colon
+    """Keep, in place, a code sample the article announces: a kept line of two words or more ending in a colon
     ("Then edit the configuration for dev-repo:"), then two or more lines of code, configuration or data
     (`is_code_sample_line`: `$ hg push`, `[extensions]`, `{`, `"ETag": "..."`) up to the next blank line or
     other line, one of them unmistakably code (`is_unmistakable_code_line`). A menu or footer is not code-shaped,
@@ -873,23 +873,27 @@ def announced_code_verdicts(text: str, verdicts: list[LineVerdict]) -> None:
     from .prose import SHELL_PROMPT, is_code_sample_line, is_unmistakable_code_line
 
     n = len(verdicts)
-    stripped = [text[v.start : v.end].strip() for v in verdicts]
-    i = 0
-    while i < n:
-        line = stripped[i]
-        if SHELL_PROMPT.match(line) and verdicts[i].reason in CODE_SAMPLE_RESTORES:
-            verdicts[i].reason = None  # a command typed at a prompt is never page furniture
-        if verdicts[i].reason not in (None, Reason.OFF_CONTENT) or not ANNOUNCES.search(line) or len(line.split()) < 2:
-            i += 1
+    for i, verdict in enumerate(verdicts):
+        line = text[verdict.start : verdict.end]
+        # (cheap substring tests first: this runs on every line of every dump)
+        if ("$ " in line or "% " in line) and verdict.reason in CODE_SAMPLE_RESTORES and SHELL_PROMPT.match(line.strip()):
+            verdict.reason = None  # a command typed at a prompt is never page furniture
+        if verdict.reason not in (None, Reason.OFF_CONTENT) or not line.rstrip().endswith((":", "：")):
+            continue
+        if len(line.split()) < 2:
             continue
         j = i + 1
-        while j < n and j - i <= ANNOUNCED_MAX_ROWS and stripped[j] and is_code_sample_line(stripped[j]):
+        sample: list[str] = []
+        while j < n and j - i <= ANNOUNCED_MAX_ROWS:
+            row = text[verdicts[j].start : verdicts[j].end].strip()
+            if not row or not is_code_sample_line(row):
+                break
+            sample.append(row)
             j += 1
-        if j - i - 1 >= CODE_SAMPLE_MIN_LINES and any(is_unmistakable_code_line(stripped[k]) for k in range(i + 1, j)):
+        if len(sample) >= CODE_SAMPLE_MIN_LINES and any(map(is_unmistakable_code_line, sample)):
             for k in range(i, j):
                 if verdicts[k].reason in CODE_SAMPLE_RESTORES:
                     verdicts[k].reason = None
-        i += 1
 
 
 TABLE_MIN_ROWS = 3
