@@ -1167,7 +1167,20 @@ def text_boilerplate_stage(doc: Document, config: Config) -> Document:
     widget_verdicts(doc.text, verdicts)
     context_verdicts(doc.text, verdicts)
     announced_code_verdicts(doc.text, verdicts)
+    page_title_verdicts(doc.text, verdicts)
     repeated_line_verdicts(doc.text, verdicts)
     return cut_lines(doc, verdicts, "boilerplate", "every line was boilerplate", inline=True)
+
+
+def page_title_verdicts(text: str, verdicts: list[LineVerdict]) -> None:
+    """Mark, in place, a page's <title> as a crawler prints it ("Headline - Site", "标题_网站名") as a
+    `duplicate_passage` when the page repeats it: the next line starts with it, or the headline comes again
+    within the next lines (`split.is_page_title`). The headline stays where the page prints it again."""
+    from .split import is_page_title
+
+    lines = [text[v.start : v.end] for v in verdicts]
+    for i, verdict in enumerate(verdicts):
+        if verdict.reason is None and lines[i].strip() and is_page_title(lines, i):
+            verdict.reason = Reason.DUPLICATE_PASSAGE
 
 

@@ -765,3 +765,17 @@ def test_a_contact_block_or_feed_list_after_a_colon_is_not_a_code_sample():
         verdicts = [LineVerdict(a, b, Reason.NAV_MENU) for a, b in line_offsets(text)]
         announced_code_verdicts(text, verdicts)
         assert all(v.reason == Reason.NAV_MENU for v in verdicts), rows
+
+
+def test_a_page_title_the_page_repeats_is_cut_and_its_headline_stays():
+    headline = "Council votes to repair the old stone bridge before winter"
+    text = f"{headline} - Town Gazette\n{headline}\n" + ARTICLE
+    doc = Document(id="t", source="t.txt", text=text)
+    text_boilerplate_stage(doc, Config())
+    assert "Town Gazette" not in doc.text and headline in doc.text
+    assert "duplicate_passage" in {s.reason for s in doc.spans}
+    # a line shaped like a title whose headline the page never repeats stays
+    lone = "Notes on the bridge - a short history of the town\n" + ARTICLE
+    doc = Document(id="u", source="u.txt", text=lone)
+    text_boilerplate_stage(doc, Config())
+    assert "a short history of the town" in doc.text
