@@ -19,6 +19,7 @@ from functools import lru_cache
 from ..config import Config
 from ..document import Document, Reason
 from ..text import CJK_CHAR, cut_spans, is_cjk_line, line_offsets
+from .prose import SHELL_PROMPT, is_code_sample_line, is_unmistakable_code_line
 
 # ----------------------------------------------------------------------------------------------------------
 # line classification for text dumps
@@ -870,8 +871,6 @@ def announced_code_verdicts(text: str, verdicts: list[LineVerdict]) -> None:
     (`is_code_sample_line`: `$ hg push`, `[extensions]`, `{`, `"ETag": "..."`) up to the next blank line or
     other line, one of them unmistakably code (`is_unmistakable_code_line`). A menu or footer is not code-shaped,
     and a page does not announce one with a colon. A shell command is kept wherever it stands."""
-    from .prose import SHELL_PROMPT, is_code_sample_line, is_unmistakable_code_line
-
     n = len(verdicts)
     for i, verdict in enumerate(verdicts):
         line = text[verdict.start : verdict.end]
@@ -1172,12 +1171,39 @@ def text_boilerplate_stage(doc: Document, config: Config) -> Document:
     return cut_lines(doc, verdicts, "boilerplate", "every line was boilerplate", inline=True)
 
 
+TITLE_SUFFIX = re.compile(r"(\s[-–—|_]\s|_)[^\n]{1,30}$")
+
+
+TITLE_LOOKAHEAD = 60  # lines after a page title in which its headline shows up again (after the page's menus)
+
+
+def is_page_title(lines: list[str], index: int) -> bool:
+    """Line `index` is a page's <title> as a crawler prints it, "Headline - Site" / "Headline_Site": shaped like
+    one, and repeated at the start of the next line (whole, or its second half when the dump cut the title's
+    start off and glued the page's text on)."""
+    title = lines[index].strip()
+    suffix = TITLE_SUFFIX.search(title)
+    if not suffix or len(title) > 80:
+        return False
+    nxt = lines[index + 1].strip() if index + 1 < len(lines) else ""
+    if nxt.startswith(title):
+        return True
+    # the title's start cut off, the page's text glued on after it ("网条约_百度百科 网页新闻贴吧...")
+    if len(nxt) > len(title) + 20 and any(
+        nxt.startswith(title[start:]) for start in range(1, min(len(title) // 2, len(title) - 6) + 1)
+    ):
+        return True
+    headline = title[: suffix.start()].strip()
+    if re.search(r"[/\\.{}<>=#]", headline) or len(headline) < (8 if is_cjk_line(headline) else 20):
+        return False
+    return any(line.strip() == headline for line in lines[index + 1 : index + 1 + TITLE_LOOKAHEAD])
+
+
 def page_title_verdicts(text: str, verdicts: list[LineVerdict]) -> None:
     """Mark, in place, a page's <title> as a crawler prints it ("Headline - Site", "标题_网站名") as a
     `duplicate_passage` when the page repeats it: the next line starts with it, or the headline comes again
-    within the next lines (`split.is_page_title`). The headline stays where the page prints it again."""
-    from .split import is_page_title
-
+    within the next lines (`is_page_title`, which the split stage also uses to find where a page starts). The
+    headline stays where the page prints it again."""
     lines = [text[v.start : v.end] for v in verdicts]
     for i, verdict in enumerate(verdicts):
         if verdict.reason is None and lines[i].strip() and is_page_title(lines, i):

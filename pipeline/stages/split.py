@@ -4,8 +4,6 @@ split where a boundary is visible: a footer followed by new content, or a page t
 
 from __future__ import annotations
 
-import re
-
 from ..config import Config
 from ..document import Document, Reason, document_id
 from ..text import CJK_CHAR, is_cjk_line
@@ -17,38 +15,12 @@ from .boilerplate import (
     classify_line,
     has_sentence_shape,
     is_cookie_notice,
+    is_page_title,
     line_quality,
 )
 
 # ----------------------------------------------------------------------------------------------------------
 # splitting concatenated dumps into pages
-
-TITLE_SUFFIX = re.compile(r"(\s[-–—|_]\s|_)[^\n]{1,30}$")
-
-
-TITLE_LOOKAHEAD = 60  # lines after a page title in which its headline shows up again (after the page's menus)
-
-
-def is_page_title(lines: list[str], index: int) -> bool:
-    """Line `index` is a page's <title> as a crawler prints it, "Headline - Site" / "Headline_Site": shaped like
-    one, and repeated at the start of the next line (whole, or its second half when the dump cut the title's
-    start off and glued the page's text on)."""
-    title = lines[index].strip()
-    suffix = TITLE_SUFFIX.search(title)
-    if not suffix or len(title) > 80:
-        return False
-    nxt = lines[index + 1].strip() if index + 1 < len(lines) else ""
-    if nxt.startswith(title):
-        return True
-    # the title's start cut off, the page's text glued on after it ("网条约_百度百科 网页新闻贴吧...")
-    if len(nxt) > len(title) + 20 and any(
-        nxt.startswith(title[start:]) for start in range(1, min(len(title) // 2, len(title) - 6) + 1)
-    ):
-        return True
-    headline = title[: suffix.start()].strip()
-    if re.search(r"[/\\.{}<>=#]", headline) or len(headline) < (8 if is_cjk_line(headline) else 20):
-        return False
-    return any(line.strip() == headline for line in lines[index + 1 : index + 1 + TITLE_LOOKAHEAD])
 
 
 def split_pages(text: str) -> list[str]:
