@@ -418,9 +418,20 @@ SUMMARY_BOX_LABEL = re.compile(r"^(?:核心提示|内容提要|本文导读)\s*[
 BRACKETED_LABELS = re.compile(r"^(?:\s*[【\[]\s*[^\]】\s][^\]】]{0,11}\s*[】\]]\s*[|·/]?){2,}$")
 
 
-@lru_cache(maxsize=65536)  # menus and footers repeat across a site's pages: classify each line once
 def classify_line(line: str) -> Reason | None:
     """The boilerplate reason for one line on its own, or None when the line may be content."""
+    # menus and footers repeat across a site's pages: each line is classified once. Only lines of up to
+    # CLASSIFY_CACHE_MAX_CHARS are kept: 65,536 long lines of prose (Chinese paragraphs are lines of kilobytes)
+    # would hold hundreds of MB, and such lines seldom come again
+    if len(line) > CLASSIFY_CACHE_MAX_CHARS:
+        return _classify_line(line)
+    return _classify_line_cached(line)
+
+
+CLASSIFY_CACHE_MAX_CHARS = 1000
+
+
+def _classify_line(line: str) -> Reason | None:
     stripped = line.strip()
     if not stripped:
         return None
@@ -503,6 +514,9 @@ def classify_line(line: str) -> Reason | None:
     if len(items) >= 3 and sum(1 for p in items if is_short_line(p)) >= 0.8 * len(items):
         return Reason.NAV_MENU
     return None
+
+
+_classify_line_cached = lru_cache(maxsize=65536)(_classify_line)
 
 
 @dataclass

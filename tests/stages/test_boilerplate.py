@@ -779,3 +779,14 @@ def test_a_page_title_the_page_repeats_is_cut_and_its_headline_stays():
     doc = Document(id="u", source="u.txt", text=lone)
     text_boilerplate_stage(doc, Config())
     assert "a short history of the town" in doc.text
+
+
+def test_long_lines_are_classified_without_being_remembered():
+    from pipeline.stages.boilerplate import CLASSIFY_CACHE_MAX_CHARS, _classify_line_cached
+
+    before = _classify_line_cached.cache_info().currsize
+    long_line = "社区图书馆推出夜间自习室，受到学生和上班族的欢迎。" * (CLASSIFY_CACHE_MAX_CHARS // 10)
+    assert classify_line(long_line) is None
+    assert _classify_line_cached.cache_info().currsize == before
+    assert classify_line("© 2024 Town Gazette. All rights reserved.") == Reason.FOOTER
+    assert _classify_line_cached.cache_info().currsize in (before, before + 1)  # (it may have been asked before)
