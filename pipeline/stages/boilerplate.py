@@ -889,7 +889,7 @@ def announced_code_verdicts(text: str, verdicts: list[LineVerdict]) -> None:
     for i, verdict in enumerate(verdicts):
         line = text[verdict.start : verdict.end]
         # (cheap substring tests first: this runs on every line of every dump)
-        if ("$ " in line or "% " in line) and verdict.reason in CODE_SAMPLE_RESTORES and SHELL_PROMPT.match(line.strip()):
+        if "$ " in line and verdict.reason in CODE_SAMPLE_RESTORES and SHELL_PROMPT.match(line.strip()):
             verdict.reason = None  # a command typed at a prompt is never page furniture
         if verdict.reason not in (None, Reason.OFF_CONTENT) or not line.rstrip().endswith((":", "：")):
             continue

@@ -184,7 +184,7 @@ def _repeated_starts(lines: list[str]) -> float:
 
 
 # a command typed at a shell prompt, as tutorials print it: "$ hg push", "$ echo 'fix' > file2" (not "$ 9.99")
-SHELL_PROMPT = re.compile(r"^[$%] [a-z][\w.-]*(?:\s|$)")
+SHELL_PROMPT = re.compile(r"^\$ [a-z][\w.-]*(?:\s|$)")
 
 
 BRACE_LINE = re.compile(r"^(?:[\[{(]|[\]})],?;?)$")
