@@ -471,22 +471,22 @@ def _classify_line(line: str) -> Reason | None:
         return Reason.RELATED_LINKS
     if is_pager(stripped):
         return Reason.BUTTON
-    words = len(WORD.findall(stripped))
     cjk = is_cjk_line(stripped)
-    short_enough = len(stripped) <= 120 if cjk else words <= 25
-    if (
-        FOOTER_LOWER.search(lowered)  # as FOOTER.search(stripped), 8x faster: IGNORECASE slows the alternation down
-        and (short_enough or is_copyright_line(lowered))
-        and not (
+    # (as FOOTER.search(stripped), 8x faster: IGNORECASE slows the alternation down; the words are counted only
+    # for a line it matches)
+    if FOOTER_LOWER.search(lowered):
+        words = len(WORD.findall(stripped))
+        short_enough = len(stripped) <= 120 if cjk else words <= 25
+        if (short_enough or is_copyright_line(lowered)) and not (
             # a sentence that merely mentions "powered by" or a privacy policy is prose ("And its test suite,
             # powered by Mocha and Chai:"); only copyright/ICP marks make a sentence a footer
             (len(stripped) > 60 or (not cjk and words >= 8))
             and SENTENCE_END.search(stripped)
             and not re.search(r"©|ICP|备案|版权|rights reserved", stripped, re.I)
-        )
-    ):
-        return Reason.FOOTER
-    if BYLINE.match(stripped) and len(stripped) <= (40 if cjk else 80) and not SENTENCE_QUESTION.search(stripped):
+        ):
+            return Reason.FOOTER
+    if (":" in stripped or "：" in stripped) and BYLINE.match(stripped) and len(stripped) <= (40 if cjk else 80) \
+            and not SENTENCE_QUESTION.search(stripped):  # (every BYLINE match ends in a colon)
         return Reason.BYLINE
     if DATE_ONLY.match(stripped) or RELATIVE_TIME.match(stripped) or VIEW_COUNTER.match(stripped):
         return Reason.BYLINE
