@@ -623,7 +623,7 @@ def line_quality(line: str) -> str:
     words = WORD.findall(stripped.lower())
     if len(words) <= 3:
         return SHORT
-    prose = sum(1 for w in words if w in PROSE_WORDS) / len(words)
+    prose = sum(map(PROSE_WORDS.__contains__, words)) / len(words)
     if len(words) >= GOOD_MIN_WORDS and (prose >= GOOD_PROSE or (prose >= GOOD_PROSE / 2 and SENTENCE_END.search(stripped))):
         return GOOD
     return NEUTRAL
@@ -641,7 +641,7 @@ def unit_quality(lines: list[str]) -> str:
     quality = line_quality(joined)
     if quality == NEUTRAL and len(lines) >= 2 and INNER_SENTENCE_END.search(joined):
         words = WORD.findall(joined.lower())
-        if len(words) >= GOOD_MIN_WORDS and sum(1 for w in words if w in PROSE_WORDS) >= GOOD_PROSE / 2 * len(words):
+        if len(words) >= GOOD_MIN_WORDS and sum(map(PROSE_WORDS.__contains__, words)) >= GOOD_PROSE / 2 * len(words):
             return GOOD
     return quality
 
