@@ -61,6 +61,22 @@ TECH_TOKEN = re.compile(r"^(?:--?[A-Za-z]|.*[/_=\\]|.*\d[.:]\d+[.:\-+~]|.*[A-Za-
 # or time (digit, . or :, digit), a colon between letters or digits, a call
 TECH_CHARS = re.compile(r"[-/_=\\]|\d[.:]\d|[A-Za-z0-9]:[A-Za-z0-9]|\w\(\)")
 CODE_END = re.compile(r"(?:[{;(\[]|=>|->|\)\s*:|\\)\s*$")
+_CODE_END_TAILS = ("{", ";", "(", "[", "=>", "->", "\\")
+# a literal that every CODE_TOKEN match holds (")" and "{" for `\)\s*\{`)
+_CODE_TOKEN_LITERALS = ("==", "!=", "&&", "||", "->", "::", "+=", "-=", "=>", "self.", "this.", "()", "${", "[]")
+
+
+def _code_end(line: str) -> bool:
+    """`CODE_END.search(line)`, by string methods (this runs on most lines of every text)."""
+    tail = line.rstrip()
+    return tail.endswith(_CODE_END_TAILS) or (tail.endswith(":") and tail[:-1].rstrip().endswith(")"))
+
+
+def _code_token(line: str) -> bool:
+    """`CODE_TOKEN.search(line)`, tried only on a line that holds one of its literals."""
+    if not any(literal in line for literal in _CODE_TOKEN_LITERALS) and not (")" in line and "{" in line):
+        return False
+    return CODE_TOKEN.search(line) is not None
 # (a line starting with `*` is a Markdown bullet unless inside a /* block */, which is handled as a block)
 COMMENT = re.compile(r"^(?:#|//|/\*|\*/|\|\*|--\s|;|%|<!--|\"\"\"|''')")
 CODE_COMMENT = re.compile(r"^(?:#|//|/\*|\|\*)")  # comments of code and configuration files
@@ -194,7 +210,7 @@ def is_unmistakable_code_line(line: str) -> bool:
     """A line no page furniture looks like: a shell command, a lone brace, an operator or idiom of code
     (`CODE_TOKEN`), a line ending as code lines do (`CODE_END`), an assignment. (A code sample needs one:
     `RSS (headlines)` has the shape of a call, and a row of page numbers that of JSON.)"""
-    return bool(SHELL_PROMPT.match(line) or BRACE_LINE.match(line) or CODE_TOKEN.search(line) or CODE_END.search(line)
+    return bool(SHELL_PROMPT.match(line) or BRACE_LINE.match(line) or _code_token(line) or _code_end(line)
                 or ("=" in line and KEY_VALUE.match(line)))
 
 
@@ -207,7 +223,7 @@ def is_code_sample_line(line: str) -> bool:
         return True
     if KEY_VALUE.match(line) and "=" in line and ":" not in line.split("=", 1)[0]:
         return True
-    return bool((CODE_END.search(line) or CODE_TOKEN.search(line)) and _symbol_share(line) >= 0.04)
+    return bool((_code_end(line) or _code_token(line)) and _symbol_share(line) >= 0.04)
 
 
 # Every way to a code/data verdict below needs prose lines to hold at most 35% of the characters (the whole-text
@@ -261,8 +277,7 @@ def prose_verdict(text: str, settle_early: bool = False) -> ProseVerdict:
         elif SECTION.match(line) or (KEY_VALUE.match(line) and not any(c in line for c in "(){};")
                                      and len(WORD.findall(line)) <= 12):
             data += size  # `key = value`, `key: value`, `[section]`: configuration, before the code shapes
-        elif CODE_LINE.match(line) or ((CODE_END.search(line) or CODE_TOKEN.search(line))
-                                        and _symbol_share(line) >= 0.04):
+        elif CODE_LINE.match(line) or ((_code_end(line) or _code_token(line)) and _symbol_share(line) >= 0.04):
             code += size
         elif LOG_LINE.match(line) or JSON_LINE.match(line) or (
             KEY_VALUE.match(line) and len(WORD.findall(line)) <= 12
