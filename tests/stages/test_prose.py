@@ -229,3 +229,19 @@ def test_through_the_pipeline_code_named_txt_is_rejected_with_its_reason_and_pro
         assert [r["reason"] for r in rejected] == ["not_prose"] and rejected[0]["rejected_by"] == "prose"
     assert explain(tmp_path / "out", source="article.txt")["kept"]
     assert clean_text(C_SOURCE) == "" and "stone bridge" in clean_text(PROSE)
+
+
+def test_code_end_and_code_token_helpers_agree_with_their_patterns():
+    # _code_end/_code_token stand in for CODE_END.search/CODE_TOKEN.search on every line: they must say the same
+    import random
+
+    from pipeline.stages.prose import CODE_END, CODE_TOKEN, _code_end, _code_token
+
+    rng = random.Random(0)
+    pieces = ["{", "}", ";", "(", ")", "[", "]", "=", ">", "-", ":", "\\", "&", "|", "!", "+", "$", ".", "self", "this",
+              "x", " ", "\t", "\u3000", "\xa0", "\x1c", "if", "def f", "return"]
+    lines = ["def f(x):", "if (a) {", "x => y", "a -> b", "path\\", "call()", "a == b", "Hello world.", "", "   "]
+    lines += ["".join(rng.choice(pieces) for _ in range(rng.randrange(0, 10))) for _ in range(20000)]
+    for line in lines:
+        assert _code_end(line) == bool(CODE_END.search(line)), repr(line)
+        assert _code_token(line) == bool(CODE_TOKEN.search(line)), repr(line)
