@@ -72,13 +72,16 @@ CJK_SCRIPT_RUN = re.compile(
 
 def cjk_share(text: str) -> float:
     """Share of letters that are Han/kana/Hangul (used to pick character vs word measures); the same as from
-    `script_counts`, in two scans instead of five."""
+    `script_counts`, in two scans instead of five, and one for a text without CJK (English with curly quotes)."""
     if text.isascii():
+        return 0.0
+    cjk = _run_length(CJK_SCRIPT_RUN, text)
+    if not cjk:
         return 0.0
     letters = _run_length(LETTER_RUN, text)
     if not letters:
         return 0.0
-    return _run_length(CJK_SCRIPT_RUN, text) / letters
+    return cjk / letters
 
 
 def line_around(text: str, position: int) -> tuple[int, int]:

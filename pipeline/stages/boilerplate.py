@@ -1196,8 +1196,10 @@ def is_page_title(lines: list[str], index: int) -> bool:
     one, and repeated at the start of the next line (whole, or its second half when the dump cut the title's
     start off and glued the page's text on)."""
     title = lines[index].strip()
+    if len(title) > 80:
+        return False  # (before the pattern: it searches the whole line)
     suffix = TITLE_SUFFIX.search(title)
-    if not suffix or len(title) > 80:
+    if not suffix:
         return False
     nxt = lines[index + 1].strip() if index + 1 < len(lines) else ""
     if nxt.startswith(title):
