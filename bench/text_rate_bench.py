@@ -168,6 +168,7 @@ EARLIER_RUNS = [
     "HTML comment text, 4,478 files; the split stage took 22.6 s with the first version of the script-change cut)",
     "2026-12-04 at 37574b9, Intel Xeon: 0.80 MB/s, 251 s against 9.4 s (27x)",
     "2026-12-05 at 1ceafb2, AMD EPYC (the earlier corpus of 277 pages): 0.83 MB/s, 241 s against 9.9 s (24x)",
+    "2026-12-05 at 1d696ff, AMD EPYC (from here the corpus of 516 pages): 0.73 MB/s, 272.5 s against 10.3 s (26x)",
 ]
 
 
