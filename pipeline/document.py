@@ -53,7 +53,8 @@ class Reason(str, Enum):
     LISTING = "listing"  # forum / download listing rows: titles with author, time, size, reply and view counts
     OFF_CONTENT = "off_content"  # short, sentence-less lines away from the main text (jusText-style context)
     TEMPLATE = "template"  # a line that recurs across many documents of the corpus
-    DUPLICATE_PASSAGE = "duplicate_passage"  # a long paragraph kept in another document, a line printed twice
+    DUPLICATE_PASSAGE = "duplicate_passage"  # a long paragraph kept in another document, a line printed twice,
+    # a page's <title> whose headline the page prints again
     MARKUP = "markup"  # a line of nothing but HTML/XML tags or conditional comments ("<![endif]", "</div>")
     ERROR_MESSAGE = "error_message"  # server errors printed into the page (PHP "Warning: ... on line 12")
 
