@@ -195,3 +195,10 @@ def test_text_and_bytes_are_sniffed_for_html_over_the_same_window():
     doc = Document(id="t", source="t.txt", raw=dump.encode(), content_type="text")
     decode_stage(doc, Config())
     assert doc.content_type == "text"
+
+
+def test_stray_character_list_is_the_stray_controls_pattern():
+    # normalise_newlines tests for the characters one by one before running STRAY_CONTROLS: the same set
+    from pipeline.stages.decode import _STRAY_CHARS, STRAY_CONTROLS
+
+    assert {chr(c) for c in range(0x110000) if STRAY_CONTROLS.match(chr(c))} == set(_STRAY_CHARS)
