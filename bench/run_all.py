@@ -19,8 +19,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.common import RESULTS, ROOT, git_revision, machine, versions  # noqa: E402
 
 # name -> module (each has main(argv) and writes bench/results/<name>.{json,md}); the order of BENCHMARKS.md
-BENCHMARKS = ["html_extraction", "html_instructions", "text_dumps", "mixed_dumps", "decode", "language_id", "junk", "clean_text", "dedup", "memory", "airflow", "incremental", "scaling", "airflow_scaling", "progress", "not_prose", "storage", "peer", "text_rate"]
-MODULES = {"decode": "decode_bench", "junk": "junk_bench", "airflow": "airflow_bench", "text_dumps": "text_dump_bench", "mixed_dumps": "mixed_dump_bench", "dedup": "dedup_bench", "memory": "memory_bench", "incremental": "incremental_bench", "scaling": "scaling_bench", "airflow_scaling": "airflow_scaling_bench", "clean_text": "clean_text_bench", "progress": "progress_bench", "not_prose": "not_prose_bench", "storage": "storage_bench", "peer": "peer_bench", "text_rate": "text_rate_bench"}  # result name -> module in bench/
+BENCHMARKS = ["html_extraction", "html_instructions", "text_dumps", "mixed_dumps", "decode", "language_id", "paragraph_language", "junk", "clean_text", "dedup", "memory", "airflow", "incremental", "scaling", "airflow_scaling", "progress", "not_prose", "storage", "peer", "text_rate"]
+MODULES = {"decode": "decode_bench", "paragraph_language": "paragraph_language_bench", "junk": "junk_bench", "airflow": "airflow_bench", "text_dumps": "text_dump_bench", "mixed_dumps": "mixed_dump_bench", "dedup": "dedup_bench", "memory": "memory_bench", "incremental": "incremental_bench", "scaling": "scaling_bench", "airflow_scaling": "airflow_scaling_bench", "clean_text": "clean_text_bench", "progress": "progress_bench", "not_prose": "not_prose_bench", "storage": "storage_bench", "peer": "peer_bench", "text_rate": "text_rate_bench"}  # result name -> module in bench/
 
 
 def assemble() -> Path:
