@@ -61,7 +61,7 @@ def make_document(rng: random.Random, sentences: dict[str, list[str]]) -> tuple[
     return "\n".join(paragraphs), spans
 
 
-def score(text: str, truth: list[tuple[int, int, str]], labelled: list[tuple[int, int, str, float]]) -> dict:
+def score(truth: list[tuple[int, int, str]], labelled: list[tuple[int, int, str, float]]) -> dict:
     label = {(s, e): lang for s, e, lang, _ in labelled}
     out = {"chars": 0, "right": 0, "other_chars": 0, "other_right": 0}
     main = max({lang for _, _, lang in truth}, key=lambda k: sum(e - s for s, e, lang in truth if lang == k))
@@ -96,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
         labelled = _label_paragraphs(text, paragraphs_with_offsets(text), cfg)
         half = halves[tune_or_check(f"doc-{number}")]
         half["documents"] += 1
-        for key, value in score(text, truth, labelled).items():
+        for key, value in score(truth, labelled).items():
             half[key] += value
     seconds = time.perf_counter() - started
     results = {"machine": machine(), "revision": git_revision(), "date": time.strftime("%Y-%m-%d"),

@@ -27,10 +27,13 @@ def is_cjk_line(line: str) -> bool:
 
 
 # runs, not single characters: findall then builds one string per run instead of one per letter (2x faster)
-HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef]+")
+_HAN_CLASS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef"
 # (without U+30FB, the katakana middle dot: Chinese text writes it between the parts of a foreign name)
-KANA_RUN = re.compile(r"[\u3040-\u30fa\u30fc-\u30ff\u31f0-\u31ff\uff66-\uff9f]+")
-HANGUL_RUN = re.compile(r"[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]+")
+_KANA_CLASS = "\u3040-\u30fa\u30fc-\u30ff\u31f0-\u31ff\uff66-\uff9f"
+_HANGUL_CLASS = "\uac00-\ud7af\u1100-\u11ff\u3130-\u318f"
+HAN_RUN = re.compile(f"[{_HAN_CLASS}]+")
+KANA_RUN = re.compile(f"[{_KANA_CLASS}]+")
+HANGUL_RUN = re.compile(f"[{_HANGUL_CLASS}]+")
 LATIN_RUN = re.compile(r"[A-Za-z\u00c0-\u024f]+")
 LETTER_RUN = re.compile(r"[^\W\d_]+")
 ANY_CJK = re.compile(
@@ -64,10 +67,7 @@ def script_counts(text: str) -> dict[str, int]:
 
 
 # Han, kana and Hangul as one class (the three runs above are disjoint): `cjk_share` needs only their sum
-CJK_SCRIPT_RUN = re.compile(
-    r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef"
-    r"\u3040-\u30fa\u30fc-\u30ff\u31f0-\u31ff\uff66-\uff9f\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]+"
-)
+CJK_SCRIPT_RUN = re.compile(f"[{_HAN_CLASS}{_KANA_CLASS}{_HANGUL_CLASS}]+")
 
 
 def cjk_share(text: str) -> float:

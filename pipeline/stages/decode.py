@@ -435,11 +435,11 @@ def _iso2022(head: bytes) -> str | None:
 
 
 CONTROL_CHARS = re.compile("[\x00-\x08\x0e-\x1f\x7f]")
-# C0 controls but tab/LF/FF, and the invisible characters
-STRAY_CONTROLS = re.compile(f"[\x00-\x08\x0b\x0d-\x1f{INVISIBLE_CHARS}]")
-# the same characters one by one: `in` finds a single character with a C memory scan, 2.4x faster than the
-# regex's character class over a whole page (most pages hold none of them)
+# C0 controls but tab/LF/FF, and the invisible characters; normalise_newlines looks for them one by one first (`in`
+# finds a single character with a C memory scan, 2.4x faster than the class over a whole page, and most pages
+# hold none of them)
 _STRAY_CHARS = tuple(chr(c) for c in [*range(0x00, 0x09), 0x0B, *range(0x0D, 0x20)]) + tuple(INVISIBLE_CHARS)
+STRAY_CONTROLS = re.compile("[" + "".join(_STRAY_CHARS) + "]")
 
 
 def control_char_ratio(text: str) -> float:

@@ -77,6 +77,11 @@ def _code_token(line: str) -> bool:
     if not any(literal in line for literal in _CODE_TOKEN_LITERALS) and not (")" in line and "{" in line):
         return False
     return CODE_TOKEN.search(line) is not None
+
+
+def _code_shaped(line: str) -> bool:
+    """A line shaped as code: a code statement, or a code ending or token with enough code symbols."""
+    return bool(CODE_LINE.match(line) or ((_code_end(line) or _code_token(line)) and _symbol_share(line) >= 0.04))
 # (a line starting with `*` is a Markdown bullet unless inside a /* block */, which is handled as a block)
 COMMENT = re.compile(r"^(?:#|//|/\*|\*/|\|\*|--\s|;|%|<!--|\"\"\"|''')")
 CODE_COMMENT = re.compile(r"^(?:#|//|/\*|\|\*)")  # comments of code and configuration files
@@ -219,11 +224,11 @@ def is_code_sample_line(line: str) -> bool:
     command, a `[section]` or `key = value` of a configuration file, a code shape, a line of JSON. Not the data
     tests (a `Phone: 316-831-6143` line, mail headers, logs, machine tokens): a page's contact block and forms
     look like data."""
-    if SHELL_PROMPT.match(line) or SECTION.match(line) or JSON_LINE.match(line) or CODE_LINE.match(line):
+    if SHELL_PROMPT.match(line) or SECTION.match(line) or JSON_LINE.match(line):
         return True
     if KEY_VALUE.match(line) and "=" in line and ":" not in line.split("=", 1)[0]:
         return True
-    return bool((_code_end(line) or _code_token(line)) and _symbol_share(line) >= 0.04)
+    return _code_shaped(line)
 
 
 # Every way to a code/data verdict below needs prose lines to hold at most 35% of the characters (the whole-text
@@ -277,7 +282,7 @@ def prose_verdict(text: str, settle_early: bool = False) -> ProseVerdict:
         elif SECTION.match(line) or (KEY_VALUE.match(line) and not any(c in line for c in "(){};")
                                      and len(WORD.findall(line)) <= 12):
             data += size  # `key = value`, `key: value`, `[section]`: configuration, before the code shapes
-        elif CODE_LINE.match(line) or ((_code_end(line) or _code_token(line)) and _symbol_share(line) >= 0.04):
+        elif _code_shaped(line):
             code += size
         elif LOG_LINE.match(line) or JSON_LINE.match(line) or (
             KEY_VALUE.match(line) and len(WORD.findall(line)) <= 12
