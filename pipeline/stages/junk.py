@@ -271,9 +271,10 @@ def _cjk_term_as_word(text: str, term: str, words: list[tuple[int, int]]) -> boo
     return False
 
 
-def term_weight(segment: str) -> tuple[float, float]:
+def term_weight(segment: str, as_words: bool = True) -> tuple[float, float]:
     """(total weight, strongest single weight) of spam terms in a segment. Chinese terms count where they
-    stand as words (see `_cjk_term_as_word`), English ones as whole words."""
+    stand as words (see `_cjk_term_as_word`), English ones as whole words. With `as_words=False` every Chinese
+    term found counts, without segmenting: an upper bound of both figures that needs no jieba."""
     lex = lexicon()
     lowered = segment.lower()
     total = 0.0
@@ -282,10 +283,11 @@ def term_weight(segment: str) -> tuple[float, float]:
         words: list[tuple[int, int]] | None = None
         for term, weight, _ in lex.cjk:
             if term in lowered:
-                if words is None:
-                    words = [(a, b) for _, a, b in _segmenter().tokenize(lowered)]
-                if not _cjk_term_as_word(lowered, term, words):
-                    continue
+                if as_words:
+                    if words is None:
+                        words = [(a, b) for _, a, b in _segmenter().tokenize(lowered)]
+                    if not _cjk_term_as_word(lowered, term, words):
+                        continue
                 total += weight
                 strongest = max(strongest, weight)
     for start, end in lex.latin_matches(lowered):
@@ -293,6 +295,20 @@ def term_weight(segment: str) -> tuple[float, float]:
         total += weight
         strongest = max(strongest, weight)
     return total, strongest
+
+
+def _weighs(segment: str, strongest_min: float, total_min: float, either: bool) -> bool:
+    """Whether the segment's term weight reaches strongest >= strongest_min and (or, with `either`) total >=
+    total_min. The unsegmented upper bound is tried first: most segments with a term (网站, 日本, 电影 ...) fall
+    short of the thresholds even then, and need no segmenting (jieba: 0.7 s to load, then a pass per segment)."""
+
+    def reaches(weights: tuple[float, float]) -> bool:
+        total, strongest = weights
+        if either:
+            return strongest >= strongest_min or total >= total_min
+        return strongest >= strongest_min and total >= total_min
+
+    return reaches(term_weight(segment, as_words=False)) and reaches(term_weight(segment))
 
 
 ITEM_SEP = re.compile(r"\s*(?:[|｜、，,;；/\t·•]|\s[-–—]\s|\s{2,})\s*")
@@ -334,8 +350,11 @@ def _term_starts(text: str) -> list[int] | None:
 
 
 def _spammy(item: str) -> bool:
-    total, strongest = term_weight(item)
-    return strongest >= 1.0 or total >= 0.6
+    return _weighs(item, 1.0, 0.6, either=True)
+
+
+def _spam_title(line: str) -> bool:
+    return _weighs(line, 1.0, 1.5, either=False)
 
 
 def find_spam_spans(text: str, min_terms: int = 4) -> list[tuple[int, int, float]]:
@@ -399,10 +418,9 @@ def find_spam_spans(text: str, min_terms: int = 4) -> list[tuple[int, int, float
         if not all(short) and len(items) < 2 * min_terms:
             flush()
             # a short spam title line (e.g. "XX钱包手机版app下载|Title")
-            if len(line.strip()) <= 100 and may_weigh(start, end) and not SENTENCE_MARK.search(line):
-                total, strongest = term_weight(line)
-                if strongest >= 1.0 and total >= 1.5:
-                    spans.append((start, end, min(1.0, total / 3)))
+            if len(line.strip()) <= 100 and may_weigh(start, end) and not SENTENCE_MARK.search(line) and (
+                    _spam_title(line)):
+                spans.append((start, end, min(1.0, term_weight(line)[0] / 3)))
             return
         for (a, b), is_short in zip(items, short, strict=True):
             if is_short:
@@ -437,10 +455,9 @@ def find_spam_spans(text: str, min_terms: int = 4) -> list[tuple[int, int, float
             len(line) <= 100
             and re.search(r"[|_｜]", line)
             and not any(s <= start < e for s, e, _ in spans)
+            and _spam_title(line)
         ):
-            total, strongest = term_weight(line)
-            if strongest >= 1.0 and total >= 1.5:
-                spans.append((start, end, min(1.0, total / 3)))
+            spans.append((start, end, min(1.0, term_weight(line)[0] / 3)))
     merged = _merge([(s, e) for s, e, _ in spans])
     scores = []
     for s, e in merged:

@@ -110,6 +110,18 @@ def test_chinese_spam_terms_count_as_words_only():
     assert term_weight("欧美日韩中文字幕")[0] > 0
 
 
+def test_segmenting_is_skipped_when_the_unsegmented_weight_falls_short(monkeypatch):
+    from pipeline.stages import junk
+
+    # without segmenting, every Chinese term found counts: never less than the word-respecting weight
+    text = "我们鼓励社群交流与合作，促进互联网健康发展"
+    assert junk.term_weight(text, as_words=False)[1] >= 1.0 and junk.term_weight(text) == (0.0, 0.0)
+    # 网站 (0.2) and 日本 (0.3) cannot reach an item's thresholds even counted whole: jieba is not asked
+    monkeypatch.setattr(junk, "_segmenter", lambda: pytest.fail("segmented a segment that could not weigh enough"))
+    assert not junk._spammy("日本网站")
+    assert not junk._spam_title("日本网站 | 首页")
+
+
 def test_spam_score_is_a_weighted_share():
     # one stuffed line in a long article: cut, and the score stays a small share (it used to say 1.0)
     stuffed = "cheap viagra online | buy cialis now | casino bonus codes | free porn videos | xxx cams live\n"
