@@ -48,7 +48,7 @@ class Reason(str, Enum):
     BREADCRUMB = "breadcrumb"  # "Home > News > ..." trails
     BYLINE = "byline"  # date/author/source/"updated:" lines around an article, photo credits
     BUTTON = "button"  # print / share / login / back to top ...
-    FOOTER = "footer"  # copyright, ICP/备案, "all rights reserved", powered-by lines
+    FOOTER = "footer"  # copyright, ICP/备案, "all rights reserved", powered-by lines, legal and liability notices
     RELATED_LINKS = "related_links"  # "related articles" blocks and link lists
     LISTING = "listing"  # forum / download listing rows: titles with author, time, size, reply and view counts
     OFF_CONTENT = "off_content"  # short, sentence-less lines away from the main text (jusText-style context)

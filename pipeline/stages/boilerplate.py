@@ -43,6 +43,26 @@ FOOTER = re.compile(
 FAIR_USE_CITATION = re.compile(r"\b17\s*U\.?\s?S\.?\s?C\.?\s*(?:Section|Sec\.|§)\s*107\b", re.IGNORECASE)
 FAIR_USE_TERMS = re.compile(r"without profit|prior interest in receiving|for research and educational purposes",
                             re.IGNORECASE)
+# A publisher's liability disclaimer: it makes no representations as to the accuracy of what it prints, will not
+# be liable for errors, does not stand behind the views it hosts ("GMW.cn makes no representations as to
+# accuracy, suitability, or validity of any information on this site and will not be liable for any errors",
+# "并不代表本网赞同其观点", "搜狐仅提供信息存储空间服务"). An author's "the views expressed are those of the author"
+# alone is not matched: article gold texts keep it (scrapinghub-aeb's Sputnik and Moneycontrol pages).
+LIABILITY_DISCLAIMER = re.compile(
+    r"\bmakes? no (?:representations?|warrant(?:y|ies)|guarantees?)\b[^.]{0,60}?\b(?:accuracy|completeness|"
+    r"suitability|validity|reliability)\b|\b(?:will|shall) not be (?:held )?(?:liable|responsible) for any "
+    r"(?:errors|omissions|inaccuracies)\b|不代表本(?:网|站|网站|平台|报)\S{0,6}?(?:立场|观点)|仅提供信息存储空间服务|"
+    r"(?:观点|内容)仅代表作者(?:本人|个人)?",
+    re.IGNORECASE,
+)
+# an English disclaimer names the publisher it speaks for (a company in a news story that "will not be liable for
+# any errors" is not the page's own notice)
+DISCLAIMER_PUBLISHER = re.compile(r"\b(?:this|our) (?:site|website|web site|blog|publication|newspaper)\b|"
+                                  r"\b[\w-]+\.(?:com|cn|net|org)\b", re.IGNORECASE)
+DISCLAIMER_CUES = ("liable", "responsible", "representation", "warrant", "guarantee", "代表", "存储空间")
+SENTENCE_STOP = re.compile(r"[.!?](?=\s)|[。！？]")
+
+
 # a cookie banner: the site says it uses cookies and asks for consent (an article about cookies says neither)
 COOKIE_USE = re.compile(
     r"\b(?:we|this (?:web)?site|our (?:web)?site|this page)\s+(?:uses?|may use|are using)\s+cookies\b|"
@@ -1045,6 +1065,27 @@ def glued_footer_start(line: str) -> int | None:
     return start
 
 
+def liability_disclaimer_start(line: str) -> int | None:
+    """Where a publisher's liability disclaimer (LIABILITY_DISCLAIMER) starts in a line, when the line ends with
+    one: 0 for a line that is the notice, or the end of the sentence before it when the notice (with a label or
+    an editor's name before it) is glued to the end of an article's last paragraph, as a flattened page prints
+    it. None when there is none, or when it sits inside a paragraph (the sentence before it ends too far back)."""
+    lowered = line.lower()
+    if not any(cue in lowered for cue in DISCLAIMER_CUES):  # (the cheap test first: this runs on every kept line)
+        return None
+    mark = LIABILITY_DISCLAIMER.search(line, max(0, len(line) - 600))
+    if not mark:
+        return None
+    start = 0 if mark.start() <= 250 else None
+    for end in SENTENCE_STOP.finditer(line, max(0, mark.start() - 250), mark.start()):
+        start = end.end()
+    if start is None:
+        return None
+    if not CJK_CHAR.search(mark.group()) and not DISCLAIMER_PUBLISHER.search(line, start):
+        return None
+    return start
+
+
 # Page furniture that a flattened page glues into its lines, by kind (none is one site's): an encyclopedia's edit
 # labels ("播报编辑", "[edit]"), a table of contents run together ("目录1产生2组成3详细内容", "Contents 1 History
 # 2 Geography 3 References"), the page title with its site suffix printed before the same title as heading
@@ -1152,7 +1193,7 @@ def _merge_reasoned(ranges: list[tuple[int, int, Reason]]) -> list[tuple[int, in
 
 def _glued_ui_ranges(text: str, verdicts: list[LineVerdict]) -> list[tuple[int, int, Reason]]:
     """UI words glued into kept Chinese lines (`glued_ui_runs`), footers glued to their ends, and the page
-    furniture of `glued_furniture` in any kept line."""
+    furniture of `glued_furniture` and publishers' liability disclaimers in any kept line."""
     ranges = []
     previous = ""
     for verdict in verdicts:
@@ -1162,6 +1203,9 @@ def _glued_ui_ranges(text: str, verdicts: list[LineVerdict]) -> list[tuple[int, 
             continue
         found = glued_furniture(line, previous)
         previous = line
+        disclaimer = liability_disclaimer_start(line)
+        if disclaimer is not None:
+            found.append((disclaimer, len(line.rstrip()), Reason.FOOTER))
         if CJK_CHAR.search(text, verdict.start, verdict.end):
             footer = glued_footer_start(line)
             found += [(a, b, Reason.NAV_MENU) for a, b in glued_ui_runs(line if footer is None else line[:footer])]
