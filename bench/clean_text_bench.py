@@ -269,7 +269,7 @@ def furniture_false_cuts() -> dict:
         is_share_label,
         is_signup_prompt,
         is_site_rights_notice,
-        liability_disclaimer_start,
+        liability_disclaimer_span,
         widget_verdicts,
     )
     from pipeline.text import line_offsets
@@ -299,8 +299,8 @@ def furniture_false_cuts() -> dict:
                   "bylines of a name alone (By Tina Cassidy, Por Shira Ovide)":
                       lambda line: NAME_BYLINE.match(line) and len(line) <= 40,
                   # (an upper bound: the whole line counts, where the rule cuts from the disclaimer's start)
-                  "publishers' liability disclaimers (makes no representations as to accuracy; 不代表本网观点)":
-                      lambda line: liability_disclaimer_start(line) is not None}
+                  "publishers' liability disclaimers and takedown offers (makes no representations as to accuracy; 不代表本网观点; 如有侵权请联系删除)":
+                      lambda line: liability_disclaimer_span(line) is not None}
     found = {name: {"documents": 0, "chars": 0}
              for name in [*kinds.values(), *line_rules, "recent-comments widget rows", "dated related-story rows",
                           "sponsored headline rows"]}

@@ -46,20 +46,21 @@ FAIR_USE_TERMS = re.compile(r"without profit|prior interest in receiving|for res
 # A publisher's liability disclaimer: it makes no representations as to the accuracy of what it prints, will not
 # be liable for errors, does not stand behind the views it hosts ("GMW.cn makes no representations as to
 # accuracy, suitability, or validity of any information on this site and will not be liable for any errors",
-# "并不代表本网赞同其观点", "搜狐仅提供信息存储空间服务"). An author's "the views expressed are those of the author"
+# "并不代表本网赞同其观点", "搜狐仅提供信息存储空间服务"), and a reposting site's takedown offer ("如有侵权 立马删除",
+# "如有版权争议，请联系站长"). An author's "the views expressed are those of the author"
 # alone is not matched: article gold texts keep it (scrapinghub-aeb's Sputnik and Moneycontrol pages).
 LIABILITY_DISCLAIMER = re.compile(
     r"\bmakes? no (?:representations?|warrant(?:y|ies)|guarantees?)\b[^.]{0,60}?\b(?:accuracy|completeness|"
     r"suitability|validity|reliability)\b|\b(?:will|shall) not be (?:held )?(?:liable|responsible) for any "
     r"(?:errors|omissions|inaccuracies)\b|不代表本(?:网|站|网站|平台|报)\S{0,6}?(?:立场|观点)|仅提供信息存储空间服务|"
-    r"(?:观点|内容)仅代表作者(?:本人|个人)?",
+    r"(?:观点|内容)仅代表作者(?:本人|个人)?|如有(?:侵权|侵犯|版权(?:问题|争议|疑问))[^。]{0,16}?(?:删除|联系|告知)",
     re.IGNORECASE,
 )
 # an English disclaimer names the publisher it speaks for (a company in a news story that "will not be liable for
 # any errors" is not the page's own notice)
 DISCLAIMER_PUBLISHER = re.compile(r"\b(?:this|our) (?:site|website|web site|blog|publication|newspaper)\b|"
                                   r"\b[\w-]+\.(?:com|cn|net|org)\b", re.IGNORECASE)
-DISCLAIMER_CUES = ("liable", "responsible", "representation", "warrant", "guarantee", "代表", "存储空间")
+DISCLAIMER_CUES = ("liable", "responsible", "representation", "warrant", "guarantee", "代表", "存储空间", "如有")
 SENTENCE_STOP = re.compile(r"[.!?](?=\s)|[。！？]")
 
 
@@ -1065,25 +1066,35 @@ def glued_footer_start(line: str) -> int | None:
     return start
 
 
-def liability_disclaimer_start(line: str) -> int | None:
-    """Where a publisher's liability disclaimer (LIABILITY_DISCLAIMER) starts in a line, when the line ends with
-    one: 0 for a line that is the notice, or the end of the sentence before it when the notice (with a label or
-    an editor's name before it) is glued to the end of an article's last paragraph, as a flattened page prints
-    it. None when there is none, or when it sits inside a paragraph (the sentence before it ends too far back)."""
+def liability_disclaimer_span(line: str) -> tuple[int, int] | None:
+    """(start, end) of a publisher's liability disclaimer (LIABILITY_DISCLAIMER) that ends a line. It starts at 0
+    in a line that is the notice (the claim in its first 120 characters), or at the end of the sentence before it
+    when the notice (with a label or an editor's name before it) is glued to the end of an article's last
+    paragraph, as a flattened page prints it; it ends with the line, or with its closing bracket when it is a
+    remark in brackets ("(节录网上 如有侵权 立马删除)"). None when there is none, or when it sits inside a paragraph
+    (the sentence before it ends too far back)."""
     lowered = line.lower()
     if not any(cue in lowered for cue in DISCLAIMER_CUES):  # (the cheap test first: this runs on every kept line)
         return None
     mark = LIABILITY_DISCLAIMER.search(line, max(0, len(line) - 600))
     if not mark:
         return None
-    start = 0 if mark.start() <= 250 else None
-    for end in SENTENCE_STOP.finditer(line, max(0, mark.start() - 250), mark.start()):
-        start = end.end()
-    if start is None:
-        return None
+    start = None
+    if mark.start() <= 120:  # a line that is the notice, perhaps a sentence of it before the claim
+        start = 0
+    else:
+        for end in SENTENCE_STOP.finditer(line, mark.start() - 250, mark.start()):
+            start = end.end()
+        if start is None:
+            return None
     if not CJK_CHAR.search(mark.group()) and not DISCLAIMER_PUBLISHER.search(line, start):
         return None
-    return start
+    end = len(line.rstrip())
+    opening = line[start:].lstrip()[:1]
+    if opening in ("(", "（"):
+        close = line.find(")" if opening == "(" else "）", mark.end())
+        end = close + 1 if close >= 0 else end
+    return start, end
 
 
 # Page furniture that a flattened page glues into its lines, by kind (none is one site's): an encyclopedia's edit
@@ -1203,9 +1214,9 @@ def _glued_ui_ranges(text: str, verdicts: list[LineVerdict]) -> list[tuple[int, 
             continue
         found = glued_furniture(line, previous)
         previous = line
-        disclaimer = liability_disclaimer_start(line)
+        disclaimer = liability_disclaimer_span(line)
         if disclaimer is not None:
-            found.append((disclaimer, len(line.rstrip()), Reason.FOOTER))
+            found.append((*disclaimer, Reason.FOOTER))
         if CJK_CHAR.search(text, verdict.start, verdict.end):
             footer = glued_footer_start(line)
             found += [(a, b, Reason.NAV_MENU) for a, b in glued_ui_runs(line if footer is None else line[:footer])]

@@ -793,31 +793,37 @@ def test_long_lines_are_classified_without_being_remembered():
 
 
 def test_a_publishers_liability_disclaimer_is_cut_even_glued_to_the_last_paragraph():
-    from pipeline.stages.boilerplate import liability_disclaimer_start
+    from pipeline.stages.boilerplate import liability_disclaimer_span
 
     last = ("The new bridge opens to traffic in May, two years after the old one was closed for repairs. "
             "Editor: Jane Roe Disclaimer The views expressed in this article are the author's own; "
             "example-news.com makes no representations as to the accuracy of any information on this site and "
             "will not be liable for any errors or omissions.")
-    start = liability_disclaimer_start(last)
-    assert start is not None and last[:start].endswith("closed for repairs.")
+    span = liability_disclaimer_span(last)
+    assert span is not None and last[: span[0]].endswith("closed for repairs.") and span[1] == len(last)
     doc = Document(id="d", source="d.txt", text="Town news\nMenu | Sports | Weather\n" + ARTICLE + last + "\n")
     text_boilerplate_stage(doc, Config())
     assert "closed for repairs." in doc.text and "makes no representations" not in doc.text
     assert "Editor: Jane Roe" not in doc.text and Reason.FOOTER in {s.reason for s in doc.spans}
     # a Chinese platform's notice on a line of its own
-    assert liability_disclaimer_start("声明：本文观点仅代表作者本人，本平台仅提供信息存储空间服务。") == 0
-    assert liability_disclaimer_start("凡注明来源的作品均转载自其它媒体，并不代表本网赞同其观点和对其真实性负责。") == 0
+    assert liability_disclaimer_span("声明：本文观点仅代表作者本人，本平台仅提供信息存储空间服务。")[0] == 0
+    assert liability_disclaimer_span("凡注明来源的作品均转载自其它媒体，并不代表本网赞同其观点和对其真实性负责。")[0] == 0
+    # a reposting site's takedown offer: a line of its own, or glued after the article's last sentence
+    assert liability_disclaimer_span("本站文章均收集自网络，文中尽量注明出处。如有版权争议，请联系站长。")[0] == 0
+    glued = ZH_ARTICLE.strip() * 4 + "（摘自网络 如有侵权 请联系删除）发布于 2021-03-30"
+    start, end = liability_disclaimer_span(glued)
+    assert glued[start:end] == "（摘自网络 如有侵权 请联系删除）"
 
 
 def test_an_authors_view_note_or_a_company_in_the_news_is_not_a_disclaimer():
-    from pipeline.stages.boilerplate import liability_disclaimer_start
+    from pipeline.stages.boilerplate import liability_disclaimer_span
 
     # article gold texts keep an author's note; a company's words in a story do not speak for the site
-    assert liability_disclaimer_start("The views expressed in this article are those of the author.") is None
-    assert liability_disclaimer_start("The bank said it will not be liable for any errors made by customers who "
+    assert liability_disclaimer_span("The views expressed in this article are those of the author.") is None
+    assert liability_disclaimer_span("The bank said it will not be liable for any errors made by customers who "
                                       "ignored the warning, a spokesman told reporters on Tuesday.") is None
     # inside a paragraph, far from the sentence before it: not a notice at the paragraph's end
     long_sentence = "A " + "very " * 80 + "long sentence says the agency makes no guarantee about the accuracy " \
                     "of forecasts on this site, and it goes on about the weather."
-    assert liability_disclaimer_start(long_sentence) is None
+    assert liability_disclaimer_span(long_sentence) is None
+    assert liability_disclaimer_span("专家说，如有侵权行为，权利人可以向法院起诉，要求赔偿损失。") is None
