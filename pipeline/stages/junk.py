@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -297,18 +298,22 @@ def term_weight(segment: str, as_words: bool = True) -> tuple[float, float]:
     return total, strongest
 
 
-def _weighs(segment: str, strongest_min: float, total_min: float, either: bool) -> bool:
-    """Whether the segment's term weight reaches strongest >= strongest_min and (or, with `either`) total >=
-    total_min. The unsegmented upper bound is tried first: most segments with a term (网站, 日本, 电影 ...) fall
-    short of the thresholds even then, and need no segmenting (jieba: 0.7 s to load, then a pass per segment)."""
+def _item_weighs_enough(total: float, strongest: float) -> bool:
+    return strongest >= 1.0 or total >= 0.6
 
-    def reaches(weights: tuple[float, float]) -> bool:
-        total, strongest = weights
-        if either:
-            return strongest >= strongest_min or total >= total_min
-        return strongest >= strongest_min and total >= total_min
 
-    return reaches(term_weight(segment, as_words=False)) and reaches(term_weight(segment))
+def _title_weighs_enough(total: float, strongest: float) -> bool:
+    return strongest >= 1.0 and total >= 1.5
+
+
+def _weight_reaching(segment: str, enough: Callable[[float, float], bool]) -> tuple[float, float] | None:
+    """The segment's (total, strongest) term weight when it is `enough`, else None. The unsegmented upper bound
+    is tried first: most segments with a term (网站, 日本, 电影 ...) fall short even then, and need no segmenting
+    (jieba: 0.7 s to load, then a pass per segment)."""
+    if not enough(*term_weight(segment, as_words=False)):
+        return None
+    weights = term_weight(segment)
+    return weights if enough(*weights) else None
 
 
 ITEM_SEP = re.compile(r"\s*(?:[|｜、，,;；/\t·•]|\s[-–—]\s|\s{2,})\s*")
@@ -350,11 +355,13 @@ def _term_starts(text: str) -> list[int] | None:
 
 
 def _spammy(item: str) -> bool:
-    return _weighs(item, 1.0, 0.6, either=True)
+    return _weight_reaching(item, _item_weighs_enough) is not None
 
 
-def _spam_title(line: str) -> bool:
-    return _weighs(line, 1.0, 1.5, either=False)
+def _spam_title(line: str) -> float | None:
+    """A spam title's total term weight, or None when the line is not one."""
+    weights = _weight_reaching(line, _title_weighs_enough)
+    return None if weights is None else weights[0]
 
 
 def find_spam_spans(text: str, min_terms: int = 4) -> list[tuple[int, int, float]]:
@@ -418,9 +425,10 @@ def find_spam_spans(text: str, min_terms: int = 4) -> list[tuple[int, int, float
         if not all(short) and len(items) < 2 * min_terms:
             flush()
             # a short spam title line (e.g. "XX钱包手机版app下载|Title")
-            if len(line.strip()) <= 100 and may_weigh(start, end) and not SENTENCE_MARK.search(line) and (
-                    _spam_title(line)):
-                spans.append((start, end, min(1.0, term_weight(line)[0] / 3)))
+            title = (_spam_title(line) if len(line.strip()) <= 100 and may_weigh(start, end)
+                     and not SENTENCE_MARK.search(line) else None)
+            if title is not None:
+                spans.append((start, end, min(1.0, title / 3)))
             return
         for (a, b), is_short in zip(items, short, strict=True):
             if is_short:
@@ -455,9 +463,9 @@ def find_spam_spans(text: str, min_terms: int = 4) -> list[tuple[int, int, float
             len(line) <= 100
             and re.search(r"[|_｜]", line)
             and not any(s <= start < e for s, e, _ in spans)
-            and _spam_title(line)
+            and (title := _spam_title(line)) is not None
         ):
-            spans.append((start, end, min(1.0, term_weight(line)[0] / 3)))
+            spans.append((start, end, min(1.0, title / 3)))
     merged = _merge([(s, e) for s, e, _ in spans])
     scores = []
     for s, e in merged:
