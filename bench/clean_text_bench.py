@@ -254,6 +254,7 @@ def furniture_false_cuts() -> dict:
         FAIR_USE_CITATION,
         FAIR_USE_TERMS,
         NAME_BYLINE,
+        NEUTRAL,
         REPRODUCTION_NOTICE,
         SUMMARY_BOX_LABEL,
         TAG_ATTRIBUTES_LINE,
@@ -266,16 +267,19 @@ def furniture_false_cuts() -> dict:
         is_labelled_link,
         is_listing_meta,
         is_pager,
+        is_separatorless_menu,
         is_share_label,
         is_signup_prompt,
         is_site_rights_notice,
         liability_disclaimer_span,
+        line_quality,
         widget_verdicts,
     )
     from pipeline.text import line_offsets
 
     kinds = {"button": "edit labels", "nav_menu": "flattened tables of contents",
-             "duplicate_passage": "titles with a site suffix", "byline": "publish lines"}
+             "duplicate_passage": "titles with a site suffix", "byline": "publish lines",
+             "markup": "conditional comments (<!--[if IE]>)"}
     line_rules = {"fair-use notices": lambda line: FAIR_USE_CITATION.search(line) and FAIR_USE_TERMS.search(line),
                   "cookie notices": is_cookie_notice, "share labels": is_share_label,
                   "labelled links (previous/next, read more)": is_labelled_link,
@@ -300,7 +304,10 @@ def furniture_false_cuts() -> dict:
                       lambda line: NAME_BYLINE.match(line) and len(line) <= 40,
                   # (an upper bound: the whole line counts, where the rule cuts from the disclaimer's start)
                   "publishers' liability disclaimers and takedown offers (makes no representations as to accuracy; 不代表本网观点; 如有侵权请联系删除)":
-                      lambda line: liability_disclaimer_span(line) is not None}
+                      lambda line: liability_disclaimer_span(line) is not None,
+                  # (an upper bound: such a line is judged as a short one, so it is cut only away from prose)
+                  "menus printed without separators (Bookshop Donate Radio Nizkor)":
+                      lambda line: line_quality(line) == NEUTRAL and is_separatorless_menu(line)}
     found = {name: {"documents": 0, "chars": 0}
              for name in [*kinds.values(), *line_rules, "recent-comments widget rows", "dated related-story rows",
                           "sponsored headline rows"]}

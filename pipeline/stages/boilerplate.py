@@ -807,6 +807,16 @@ def _teaser_row(headline: str, source: str) -> bool:
     )
 
 
+# A menu printed again without its separators ("Bookshop Donate Radio Nizkor" at a page's foot): four to eight
+# capitalised words, nothing else, not one function word. jusText keeps a neutral line near prose; such a line is
+# judged as a short one (kept as a heading right before prose or between prose lines, cut elsewhere).
+BARE_NAMES = re.compile(r"(?:[A-Z][a-z]+ ){3,7}[A-Z][a-z]+")
+
+
+def is_separatorless_menu(line: str) -> bool:
+    return BARE_NAMES.fullmatch(line) is not None and not any(w in PROSE_WORDS for w in line.lower().split())
+
+
 def context_verdicts(text: str, verdicts: list[LineVerdict], max_gap: int = 2) -> None:
     """Mark short and neutral lines that sit away from prose as `off_content`, in place (jusText's
     context-sensitive pass, on lines): a line between prose lines is kept; a neutral line within `max_gap`
@@ -833,6 +843,8 @@ def context_verdicts(text: str, verdicts: list[LineVerdict], max_gap: int = 2) -
             kinds.append(None)
         elif v.reason is not None:
             kinds.append(BAD)
+        elif quality[units[i]] == NEUTRAL and is_separatorless_menu(stripped[i]):
+            kinds.append(SHORT)
         else:
             kinds.append(quality[units[i]])
     if not any(quality[units[i]] == GOOD for i, line in enumerate(stripped) if line):

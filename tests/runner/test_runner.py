@@ -161,7 +161,9 @@ def test_seeds_articles_kept_and_junk_gone(tmp_path):
     survivors = ["【打印】", "【纠错】", "播报编辑", "目录1产生2组成3详细内容", "- 知乎", "发布于 2021-03-30",
                  "互联网全球化网络诈骗", "核心提示", "Title 17 U.S.C. Section 107",
                  # seed 003's disclaimer and seed 002's takedown offer, each glued to its last paragraph
-                 "makes no representations as to accuracy", "如有侵权 立马删除"]
+                 "makes no representations as to accuracy", "如有侵权 立马删除",
+                 # seed 004's menu printed again at its foot without separators
+                 "Bookshop Donate Radio Nizkor"]
     assert not [s for s in survivors if s in text]
     assert "世界知识产权组织于1996年12月" in text and "国际互联网条约" in text  # the Baike article itself stays
 

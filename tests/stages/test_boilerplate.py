@@ -210,6 +210,24 @@ def test_context_pass_cuts_short_lines_away_from_prose_and_keeps_headings():
     assert {s.reason for s in doc.spans} >= {"off_content"}
 
 
+def test_menu_printed_again_without_separators_is_judged_as_a_short_line():
+    # four capitalised words, no function word: at the page's foot it goes (a neutral line there would stay,
+    # next to the last paragraph); the same kind of line right before prose is a heading and stays
+    text = (PROSE + "[Source: Xinhua, Wuzhen, 15Dec15]\n\nBookshop Donate Radio Nizkor\n\n" + FURNITURE)
+    doc = Document(id="x", source="x", text=text)
+    text_boilerplate_stage(doc, Config())
+    assert "Bookshop Donate Radio Nizkor" not in doc.text and "[Source: Xinhua" in doc.text
+    assert [s.reason for s in doc.spans if "Bookshop" in s.text] == ["off_content"]
+    text = FURNITURE + "Population Growth Creates Ecological Changes\n" + PROSE + PROSE
+    doc = Document(id="y", source="y", text=text)
+    text_boilerplate_stage(doc, Config())
+    assert "Population Growth Creates Ecological Changes" in doc.text
+    # a line with a function word is not such a menu: it stays neutral and is kept next to prose
+    doc = Document(id="z", source="z", text=PROSE + "Friends of the River Trust\n\n" + FURNITURE)
+    text_boilerplate_stage(doc, Config())
+    assert "Friends of the River Trust" in doc.text
+
+
 def test_wrapped_paragraph_ending_mid_sentence_counts_as_prose():
     # a hard-wrapped teaser cut off with "... more": no line ends a sentence, one ends inside it; the function
     # words (a fifth of the words) pass the share a sentence-ending line needs
