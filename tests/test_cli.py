@@ -39,6 +39,24 @@ def test_usage_errors_exit_2(tmp_path):
     assert result.returncode == 2 and "unknown key" in result.stderr
 
 
+def test_shard_bytes_takes_a_size_with_its_unit(tmp_path):
+    import argparse
+
+    import pytest
+
+    from pipeline.cli import byte_size
+
+    assert byte_size("67108864") == 64 * 1024 * 1024 == byte_size("64MB") == byte_size("64M") == byte_size("64 MiB")
+    assert byte_size("512kb") == 512 * 1024 and byte_size("1.5G") == 3 * 1024**3 // 2
+    for bad in ("", "MB", "64 XB", "-1", "0", "0.1"):
+        with pytest.raises(argparse.ArgumentTypeError):
+            byte_size(bad)
+    result = _cli("run", "data/raw", "--output", str(tmp_path / "o"), "--shard-bytes", "2MB", "--quiet")
+    assert result.returncode == 0, result.stderr
+    result = _cli("run", "data/raw", "--output", str(tmp_path / "o"), "--shard-bytes", "lots")
+    assert result.returncode == 2 and "is not a size" in result.stderr
+
+
 def test_rejected_inputs_do_not_fail_the_run(tmp_path):
     inputs = tmp_path / "in"
     inputs.mkdir()
