@@ -207,6 +207,21 @@ def config_from_dict(data: dict[str, Any]) -> Config:
     return config
 
 
+# Every language code a detector can report: lingua's 75 languages, fastText lid.176's 176 labels (region suffixes
+# dropped), langdetect's profiles (all among those). A code to keep outside this set matches no document: it is a
+# typo ("eng", "chinese"), and a run with it would reject everything. (tests/test_config.py checks it against
+# the libraries, so that it cannot drift from them; listed here so that checking a config loads no model.)
+LANGUAGE_CODES = frozenset((
+    "af als am an ar arz as ast av az azb ba bar bcl be bg bh bn bo bpy br bs bxr ca cbk ce ceb ckb co "
+    "cs cv cy da de diq dsb dty dv el eml en eo es et eu fa fi fr frr fy ga gd gl gn gom gu gv he hi hif "
+    "hr hsb ht hu hy ia id ie ilo io is it ja jbo jv ka kk km kn ko krc ku kv kw ky la lb lez lg li lmo "
+    "lo lrc lt lv mai mg mhr mi min mk ml mn mr mrj ms mt mwl my myv mzn nah nap nb nds ne new nl nn no "
+    "oc or os pa pam pfl pl pms pnb ps pt qu rm ro ru rue sa sah sc scn sco sd sh si sk sl sn so sq sr "
+    "st su sv sw ta te tg th tk tl tn tr ts tt tyv ug uk ur uz vec vep vi vls vo wa war wuu xal xh xmf "
+    "yi yo yue zh zu "
+).split())
+
+
 def validate(config: Config) -> None:
     d = config.dedup
     if d.num_perm % d.bands:
@@ -215,6 +230,11 @@ def validate(config: Config) -> None:
         raise ConfigError("[dedup] band_partitions must be between 1 and bands")
     if d.latin_shingles not in ("word", "char"):
         raise ConfigError("[dedup] latin_shingles must be 'word' or 'char'")
+    unknown = [code for code in config.language.keep if code not in LANGUAGE_CODES]
+    if unknown:
+        raise ConfigError(
+            f"[language] keep: unknown language code(s) {', '.join(map(repr, unknown))}: ISO 639-1 codes in lower "
+            "case, as the detectors report them (zh, en, es, ja, ...), or `all` on the command line")
     if config.language.detector not in DETECTORS:
         raise ConfigError(f"[language] detector must be one of {', '.join(DETECTORS)}")
     if config.boilerplate.html_extractor not in HTML_EXTRACTORS:
@@ -225,10 +245,10 @@ def validate(config: Config) -> None:
 
 def parse_languages(value: str | list[str]) -> list[str]:
     """Languages to keep, as the CLI (`--languages zh,en`) and the DAG param (a list, or the same string) give
-    them; `all` (or an empty list) keeps every language."""
+    them, in lower case; `all` (or an empty list) keeps every language."""
     if isinstance(value, str):
-        return [] if value.strip() == "all" else [x.strip() for x in value.split(",") if x.strip()]
-    return list(value)
+        return [] if value.strip().lower() == "all" else [x.strip().lower() for x in value.split(",") if x.strip()]
+    return [x.strip().lower() for x in value]
 
 
 def load_config(path: str | Path | None = None, overrides: dict[str, Any] | None = None) -> Config:

