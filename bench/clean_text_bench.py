@@ -495,7 +495,17 @@ def render(r: dict) -> str:
                   "page repeats it (the next line starts with it, or the headline comes again within 60 lines: the "
                   "split stage's own test); the headline stays where the page prints it again. Dump F1 en tune 0.8540 "
                   "-> 0.8541, check 0.8764 -> 0.8765; zh tune level, check 0.8953 -> 0.8960; here tune level, check "
-                  "5.98% -> 5.99% (a gold text that keeps such a title). In the seeds it cuts `国际互联网条约_百度百科`."]
+                  "5.98% -> 5.99% (a gold text that keeps such a title). In the seeds it cuts `国际互联网条约_百度百科`.",
+                  "", "Added on 2026-12-05 (second session): a menu printed again without its separators (\"Bookshop "
+                  "Donate Radio Nizkor\" at a page's foot: four to eight capitalised words, no function word) is judged "
+                  "as a short line, not a neutral one, so it stays only as a heading before prose or between prose "
+                  "lines. Dump F1 en tune 0.85406 -> 0.85411, check level (0.87647), zh level; here characters lost "
+                  "unchanged on both halves; seed 004's foot menu is gone. Tried then and not kept: everything after a "
+                  "comment-section heading (\"Leave a Reply\", \"23 Comments\", \"Join the Conversation\") as comments: "
+                  "dump F1 en tune 0.8541 -> 0.8560 but check 0.8765 -> 0.8753; a table flattened one cell per line "
+                  "(rows of 2-6 cells with a number or date in the same column, next to prose) restored from menu and "
+                  "off-content cuts: en tune 0.8541 -> 0.8534 (category counts, server-status and story-stats blocks "
+                  "have the same shape as the release table it was meant for), zh level."]
     if "furniture" in r:
         f = r["furniture"]
         lines += ["", "Page furniture glued into lines (edit labels such as 播报编辑, tables of contents run together, "
