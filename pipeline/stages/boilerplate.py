@@ -810,11 +810,11 @@ def _teaser_row(headline: str, source: str) -> bool:
 # A menu printed again without its separators ("Bookshop Donate Radio Nizkor" at a page's foot): four to eight
 # capitalised words, nothing else, not one function word. jusText keeps a neutral line near prose; such a line is
 # judged as a short one (kept as a heading right before prose or between prose lines, cut elsewhere).
-BARE_NAMES = re.compile(r"(?:[A-Z][a-z]+ ){3,7}[A-Z][a-z]+")
+SEPARATORLESS_MENU = re.compile(r"(?:[A-Z][a-z]+ ){3,7}[A-Z][a-z]+")
 
 
 def is_separatorless_menu(line: str) -> bool:
-    return BARE_NAMES.fullmatch(line) is not None and not any(w in PROSE_WORDS for w in line.lower().split())
+    return SEPARATORLESS_MENU.fullmatch(line) is not None and not any(w in PROSE_WORDS for w in line.lower().split())
 
 
 def context_verdicts(text: str, verdicts: list[LineVerdict], max_gap: int = 2) -> None:
@@ -1095,8 +1095,8 @@ def liability_disclaimer_span(line: str) -> tuple[int, int] | None:
     if mark.start() <= 120:  # a line that is the notice, perhaps a sentence of it before the claim
         start = 0
     else:
-        for end in SENTENCE_STOP.finditer(line, mark.start() - 250, mark.start()):
-            start = end.end()
+        for stop in SENTENCE_STOP.finditer(line, mark.start() - 250, mark.start()):
+            start = stop.end()
         if start is None:
             return None
     if not CJK_CHAR.search(mark.group()) and not DISCLAIMER_PUBLISHER.search(line, start):
