@@ -242,6 +242,19 @@ def tune_or_check(key: str) -> str:
     return "check" if hashlib.sha1(key.encode()).digest()[0] % 2 else "tune"
 
 
+def page_key(page: Page) -> str:
+    """A page's id across benchmarks: its set and its name in that set."""
+    return f"{page.set}:{page.name}"
+
+
+def page_half(page: Page) -> str:
+    """The half a page belongs to in every benchmark built from the extraction sets (HTML extraction, text dumps,
+    clean texts, not_prose): a page tuned on in one benchmark is never a check page in another. (Until
+    2026-12-05 each benchmark hashed its own ids, so the Chinese Wikipedia page of a check dump was a tune page of
+    the clean texts.)"""
+    return tune_or_check(page_key(page))
+
+
 # ----------------------------------------------------------------------------------------------------------
 # a real S3 API on localhost (moto's server mode): the storage benchmark, tests/test_storage.py and
 # scripts/airflow_distributed_check.py

@@ -26,6 +26,7 @@ from bench.common import (  # noqa: E402
     f1,
     git_revision,
     machine,
+    page_half,
     precision_recall,
     snippet_counts,
     versions,
@@ -66,6 +67,16 @@ def extractor(name: str):
 
 
 def score_set(pages, outputs: dict[str, str]) -> dict:
+    """The set's scores, and under "tune" and "check" those of its two halves (`page_half`)."""
+    score = _score_pages(pages, outputs)
+    for half in ("tune", "check"):
+        in_half = [page for page in pages if page_half(page) == half]
+        if in_half:
+            score[half] = _score_pages(in_half, outputs)
+    return score
+
+
+def _score_pages(pages, outputs: dict[str, str]) -> dict:
     if pages and pages[0].set == "trafilatura-eval":
         tp = fn = fp = tn = 0
         for page in pages:
@@ -240,6 +251,19 @@ def render(results: dict, names: list[str]) -> str:
                   f"alternating, fastest of {results.get('interleave')} passes per page): " + ", ".join(
                       f"{k} {v['ours'] / v['trafilatura_plain']:.2f}x" for k, v in interleaved.items())
                   + f"; over all pages **{ours / plain:.2f}x**."]
+    lines += ["", "Tune / check halves (by a hash of each page's set and name, the same split as the text-dump, "
+              "clean-text and not_prose benchmarks): F1 of plain trafilatura, ours, and the best single extractor of "
+              "the half.", "", "| set | half | pages | trafilatura_plain | ours | best single |", "|---|---|---|---|---|---|"]
+    for set_name, per in results["sets"].items():
+        for half in ("tune", "check"):
+            if half not in per.get("ours", {}):
+                continue
+            singles = {k: v[half]["f1"] for k, v in per.items() if k != "ours" and half in v}
+            best = max(singles, key=singles.__getitem__) if singles else None
+            plain = per.get("trafilatura_plain", {}).get(half, {}).get("f1")
+            lines.append(f"| {set_name} | {half} | {per['ours'][half]['pages']} | "
+                         + (f"{plain:.3f}" if plain is not None else "") + f" | {per['ours'][half]['f1']:.3f} | "
+                         + (f"{singles[best]:.3f} ({best})" if best else "") + " |")
     lines += ["", "Targets: " + target_summary(results)]
     lines += ["", "Wall-clock ratios on this shared machine move by 20% or more between runs of the same code; the "
               "instruction counts in the next section (bench/html_instructions.py) repeat to within 0.2%."]

@@ -42,6 +42,7 @@ from bench.common import (  # noqa: E402
     load_trafilatura_eval,
     load_zh,
     machine,
+    page_key,
     tune_or_check,
     versions,
     write_result,
@@ -138,7 +139,7 @@ def prose() -> list[tuple[str, str, str]]:
         for page in loader():
             if len(page.gold) >= 200:
                 kind = "gold_zh" if page.set.startswith("zh") else "gold"
-                items.append((f"{page.set}:{page.name}", kind, page.gold))
+                items.append((page_key(page), kind, page.gold))
     sentences = SHARED / "eval-data" / "lingua-langid-testdata" / "sentences"
     if sentences.is_dir():
         for path in sorted(sentences.iterdir()):
@@ -184,6 +185,14 @@ def magika() -> list[tuple[str, str, str, bool]]:
     return items
 
 
+def _half(item_id: str) -> str:
+    """A gold text's id is its page's id (`page_key`), so it falls in its page's half as in the other benchmarks;
+    a page dump holds pages of one half and says which in its name (`build_dumps`)."""
+    if item_id.startswith("dump:"):
+        return "check" if "_check_" in item_id else "tune"
+    return tune_or_check(item_id)
+
+
 def evaluate(show_errors: str | None = None) -> dict:
     rows: dict[str, dict] = {}
     per_kind: dict[tuple[str, str, str], list[int]] = defaultdict(lambda: [0, 0])
@@ -191,7 +200,7 @@ def evaluate(show_errors: str | None = None) -> dict:
     labelled = [(i, k, t, True) for i, k, t in code_and_data()] + [(i, k, t, False) for i, k, t in prose()]
     started = time.perf_counter()
     for item_id, kind, text, is_code in labelled:
-        part = tune_or_check(item_id)
+        part = _half(item_id)
         verdict = prose_verdict(text)
         rejected = verdict.kind is not None
         group = "code_data" if is_code else ("prose_docs_with_code" if kind == "docs_with_code" else "prose")
