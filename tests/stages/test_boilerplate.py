@@ -845,3 +845,34 @@ def test_an_authors_view_note_or_a_company_in_the_news_is_not_a_disclaimer():
                     "of forecasts on this site, and it goes on about the weather."
     assert liability_disclaimer_span(long_sentence) is None
     assert liability_disclaimer_span("专家说，如有侵权行为，权利人可以向法院起诉，要求赔偿损失。") is None
+
+
+def test_a_code_sample_right_after_kept_text_is_kept_unannounced():
+    intro = ("The Response object can also report an error of its own, and a script that tries to change its headers "
+             "afterwards gets an exception instead of a quiet failure.\n")
+    sample = ["var res = Response. error ( ) ;", "try {", "res. headers . set ( \"Origin\" , \"http://mybank.com\" ) ;",
+              "} catch ( e ) {", "console. log ( \"Cannot pretend to be a bank!\" ) ; // thrown", "}"]
+    text = "Home | Docs | Blog | Download\n" + intro + "\n".join(sample) + "\n" + intro
+    doc = Document(id="c", source="c.txt", text=text)
+    text_boilerplate_stage(doc, Config())
+    for line in sample:
+        assert line in doc.text, line
+    assert "Home | Docs" not in doc.text
+
+
+def test_code_lines_after_cut_furniture_are_not_restored():
+    from pipeline.stages.boilerplate import LineVerdict, announced_code_verdicts
+    from pipeline.text import line_offsets
+
+    text = "\n".join(["Home | Docs | Blog", "var a = 1;", "var b = 2;"])
+    verdicts = [LineVerdict(a, b, Reason.NAV_MENU) for a, b in line_offsets(text)]
+    announced_code_verdicts(text, verdicts)
+    assert all(v.reason == Reason.NAV_MENU for v in verdicts)
+    # after a kept line, two code lines are restored; one alone is not
+    for rows, restored in ((["A kept sentence of the article.", "var a = 1;", "var b = 2;"], True),
+                           (["A kept sentence of the article.", "var a = 1;", "Home"], False)):
+        text = "\n".join(rows)
+        verdicts = [LineVerdict(a, b, None if i == 0 else Reason.OFF_CONTENT)
+                    for i, (a, b) in enumerate(line_offsets(text))]
+        announced_code_verdicts(text, verdicts)
+        assert (verdicts[1].reason is None) == restored, rows

@@ -245,3 +245,36 @@ def test_code_end_and_code_token_helpers_agree_with_their_patterns():
     for line in lines:
         assert _code_end(line) == bool(CODE_END.search(line)), repr(line)
         assert _code_token(line) == bool(CODE_TOKEN.search(line)), repr(line)
+
+
+CODE_AND_OTHER_LINES = [
+    "var req = new Request ( \"/index.html\" ) ;", "console. log ( req. method ) ; // \"GET\"", "} ) ;", "{", "]",
+    "$ hg push", "x = 5", "a == b", "if (ok) {", "def run(self):", "foo->bar", "std::vector<int> v", "a && b",
+    "this.count", "self.count", "items[]", "${HOME}", "return x \\", "f(", "arr[", "=> {", "Home | About | Contact",
+    "The bridge opened in 1932 (after two years of work).", "Read more: the council's report", "1 2 3 4 5",
+    "网站首页 | 关于我们", "See http://example.org // mirror", "Price: $ 9.99", "Copyright (c) 2019",
+]
+
+
+def test_the_cheap_pre_test_never_rules_out_an_unmistakable_code_line():
+    import random
+
+    from pipeline.stages.prose import is_unmistakable_code_line, may_be_unmistakable_code_line
+
+    rng = random.Random(1)
+    pieces = ["{", "}", ";", "(", ")", "[", "]", "=", ">", "-", ":", "\\", "&", "|", "!", "+", "$", ".", "/", "self",
+              "this", "x", " ", "\t", "\u3000", "\xa0", "if", "def f", "return", "var", "console."]
+    lines = CODE_AND_OTHER_LINES + ["".join(rng.choice(pieces) for _ in range(rng.randrange(1, 10))) for _ in range(20000)]
+    for line in filter(None, (line.strip() for line in lines)):
+        if is_unmistakable_code_line(line):
+            assert may_be_unmistakable_code_line(line), repr(line)
+    assert not may_be_unmistakable_code_line("Home | About | Contact")
+    assert not may_be_unmistakable_code_line("网站首页 | 关于我们")
+
+
+def test_a_comment_after_a_statement_does_not_hide_the_code():
+    from pipeline.stages.prose import is_code_sample_line, is_unmistakable_code_line
+
+    line = "console. log ( reqHeaders. has ( \"Content-Type\" ) ) ; // true"
+    assert is_code_sample_line(line) and is_unmistakable_code_line(line)
+    assert not is_code_sample_line("See http://example.org // mirror")
