@@ -166,6 +166,17 @@ DATE_TIME_LINE = re.compile(
     r"\d{1,2}:\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?)?[\s)）\]]*$",
     re.IGNORECASE,
 )
+# a line that says when the page was published or updated, and nothing else: "Published 7:07 PM EST Nov 19, 2019",
+# "First published on November 19, 2019 / 8:16 AM", "Updated 1909 GMT (0309 HKT) November 18, 2019",
+# "Last modified on Mon 18 Nov 2019 18.56 GMT" (a date or a time in it; no author: "Posted by Anna at..." is a post's
+# own line, tried as a byline and not kept; no function word: "Updated guidance arrives on 3 May 2020 for the...")
+PUBLISH_LINE = re.compile(
+    r"^(?:(?:first |last |originally )?(?:published|updated|posted|modified))(?:\s+(?:on|at))?\s*:?\s+"
+    rf"(?!.*\b(?:by|in|the|an?|and|of|to|is|was|were|will|for|with)\b)(?=.*(?:\b{_MONTH}|\d{{1,2}}[:.]\d{{2}}|\b(?:19|20)\d{{2}}\b|\d\s*[ap]\.?m\b|\bago\b))",
+    re.IGNORECASE,
+)
+PUBLISH_LINE_MAX_CHARS = 100
+PUBLISH_WORDS = ("first ", "last ", "originally ", "published", "updated", "posted", "modified")
 # a byline that is only the word and a name of two to five words ("By Tina Cassidy", "Por Shira Ovide", "by John M."):
 # one capitalised word alone is a heading ("By Train", "By Car")
 NAME_BYLINE = re.compile(r"^(?:[Bb]y|BY|[Pp]or|[Pp]ar|[Vv]on|[Dd]oor)\s+[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|de|van|von|da|del|and|&)){1,4}$")
@@ -413,12 +424,19 @@ SHARE_WORD = re.compile(r"[^\W\d_][\w-]*")
 
 
 def is_share_line(line: str) -> bool:
-    """A line of at most 12 words, all social networks or share verbs, naming at least one network."""
+    """A line of at most 12 words, all social networks or share verbs, naming at least one network; or of at most
+    6 words, at least half of them (and two or more) networks, without punctuation or function words."""
     lowered = line.lower()
     if not any(network in lowered for network in SHARE_NETWORKS):
         return False  # (the same answer as below, without splitting the line into words)
     words = [w.lower() for w in SHARE_WORD.findall(line)]
-    return (0 < len(words) <= 12 and any(w in SHARE_NETWORKS for w in words)
+    networks = sum(w in SHARE_NETWORKS for w in words)
+    if (networks >= 2 and len(words) <= 6 and 2 * networks >= len(words) and not SENTENCE_PUNCT.search(line)
+            and not any(w in PROSE_WORDS for w in words)):
+        # share buttons labelled in a language the list lacks ("Whatsapp Facebook Pint Baixar"); a heading that
+        # names networks has a function word ("Facebook and Twitter fined")
+        return True
+    return (0 < len(words) <= 12 and networks > 0
             and all(w in SHARE_WORDS for w in words))
 
 
@@ -516,6 +534,8 @@ def _classify_line(line: str) -> Reason | None:
         return Reason.BYLINE
     if is_click_prompt(stripped):
         return Reason.BUTTON
+    if len(stripped) <= PUBLISH_LINE_MAX_CHARS and lowered.startswith(PUBLISH_WORDS) and PUBLISH_LINE.match(stripped):
+        return Reason.BYLINE
     if NAME_BYLINE.match(stripped) and len(stripped) <= 40:
         return Reason.BYLINE
     if is_image_credit(stripped):

@@ -876,3 +876,21 @@ def test_code_lines_after_cut_furniture_are_not_restored():
                     for i, (a, b) in enumerate(line_offsets(text))]
         announced_code_verdicts(text, verdicts)
         assert (verdicts[1].reason is None) == restored, rows
+
+
+def test_a_share_bar_labelled_in_any_language_is_a_button():
+    for line in ("Whatsapp Facebook Pint Baixar", "Facebook Twitter LinkedIn", "Messenger Facebook"):
+        assert classify_line(line) == Reason.BUTTON, line
+    for line in ("Facebook and Twitter fined", "Facebook, Twitter, YouTube: three years of moderation"):
+        assert classify_line(line) != Reason.BUTTON, line
+
+
+def test_a_line_saying_when_the_page_was_published_or_updated_is_a_byline():
+    for line in ("Published 7:07 PM EST Nov 19, 2019", "First published on November 19, 2019 / 8:16 AM",
+                 "Updated 1909 GMT (0309 HKT) November 18, 2019", "Last modified on Mon 18 Nov 2019 18.56 GMT",
+                 "Updated Nov 19, 6:55 AM;Posted Nov 19, 6:51 AM", "Published 4h at 9:15 PM", "Updated at 1:23 p.m."):
+        assert classify_line(line) == Reason.BYLINE, line
+    for line in ("Updated Character Builder - Charplan v1.5.6", "Posted in Open thread | Permalink | 10 Comments",
+                 "Updated guidance arrives on 3 May 2020 for the schools.", "Published works",
+                 "Posted by Anna at 7:32 PM"):
+        assert classify_line(line) != Reason.BYLINE, line
