@@ -231,14 +231,16 @@ def is_unmistakable_code_line(line: str) -> bool:
 
 
 _OPENERS = frozenset("$[]{}()")
-_TOKEN_HINTS = ("=", ")", " //", "::", "->", "&&", "||", "self.", "this.", "[]", "${")
 
 
 def may_be_unmistakable_code_line(line: str) -> bool:
     """False only where `is_unmistakable_code_line` is False (a stripped, non-blank line): string tests that every
     way to that verdict needs (a prompt or bracket opening the line, a code ending, one of the code tokens' or
     assignment's characters), ten times cheaper than the regular expressions behind it. For scans of every line."""
-    return line[0] in _OPENERS or line.endswith(_CODE_END_TAILS) or any(hint in line for hint in _TOKEN_HINTS)
+    # (one `in` test after another: twice as fast as any() over a tuple of them; this runs on every line)
+    return (line[0] in _OPENERS or line.endswith(_CODE_END_TAILS) or "=" in line or ")" in line or " //" in line
+            or "::" in line or "->" in line or "&&" in line or "||" in line or "self." in line or "this." in line
+            or "[]" in line or "${" in line)
 
 
 def is_code_sample_line(line: str) -> bool:
