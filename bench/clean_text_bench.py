@@ -269,6 +269,7 @@ def furniture_false_cuts() -> dict:
         is_cookie_notice,
         is_copyright_line,
         is_labelled_link,
+        is_link_arrow,
         is_listing_meta,
         is_pager,
         is_separatorless_menu,
@@ -312,6 +313,8 @@ def furniture_false_cuts() -> dict:
                       lambda line: liability_disclaimer_span(line) is not None,
                   "publish and update lines (Published 7:07 PM EST Nov 19, 2019; Last updated September 14, 2016)":
                       lambda line: len(line.strip()) <= PUBLISH_LINE_MAX_CHARS and PUBLISH_LINE.match(line.strip()),
+                  "link labels with their arrow (View All Stories », More News ›, Sign me up →)":
+                      lambda line: is_link_arrow(line.strip()),
                   "share bars (Facebook Twitter Pinterest; Whatsapp Facebook Pint Baixar)":
                       lambda line: is_share_line(line.strip()),
                   # (an upper bound: such a line is judged as a short one, so it is cut only away from prose)
@@ -536,7 +539,12 @@ def render(r: dict) -> str:
                   "of them networks and at least half, no punctuation or function word) is a button: dump F1 en tune "
                   "0.8776 -> 0.8786, check level, clean texts level. Its evidence is one tune page (no other dump line "
                   "and no gold line matches only the new form), so it is kept as a generalisation of the share-bar rule "
-                  "with no false cut found, not as a measured gain."]
+                  "with no false cut found, not as a measured gain. A link's label with its arrow on a line of its own "
+                  "(\"View All Stories »\", \"More News ›\", \"Sign me up →\", \"Read on-line>>\"; at most 8 words, "
+                  "no guillemet quotation) is a button: 46 such lines in 15 tune dumps and 46 in 21 check dumps (5 of "
+                  "the check lines, and 6 lines of gold texts here, are kept by gold: readability's \"Más en Opinión ›\"); "
+                  "dump F1 en tune 0.87908 -> 0.87918, check 0.86020 -> 0.86025, zh level; documents losing >10% and "
+                  "characters lost here unchanged."]
     if "furniture" in r:
         f = r["furniture"]
         lines += ["", "Page furniture glued into lines (edit labels such as 播报编辑, tables of contents run together, "

@@ -190,6 +190,17 @@ def is_click_prompt(line: str) -> bool:
     return len(line) <= 20 if is_cjk_line(line) else len(line.split()) <= 8 and not line.endswith(".")
 
 
+# a link's label with its arrow, on a line of its own: "View All Stories »", "More News ›", "Sign me up →",
+# "Read on-line>>" (at most 8 words and 60 characters; not a quotation in guillemets, "Les « boîtes noires »")
+LINK_ARROW = re.compile(r"^[^«‹»›→]{2,60}?\s*(?:»|›|→|>>)$")
+LINK_ARROW_MAX_WORDS = 8
+
+
+def is_link_arrow(line: str) -> bool:
+    return (line.endswith(("»", "›", "→", ">>")) and LINK_ARROW.match(line) is not None
+            and len(line.split()) <= LINK_ARROW_MAX_WORDS)
+
+
 # a view or read counter on its own line ("653,817 VIEWS", "阅读 1,038", "浏览量：2万", "1.2k reads")
 VIEW_COUNTER = re.compile(
     r"^(?:\d[\d,.]*\s*[kKmMwW万]?\s*(?:views?|reads?|次浏览|次阅读|人阅读|人浏览|浏览|阅读|点击)|"
@@ -532,7 +543,7 @@ def _classify_line(line: str) -> Reason | None:
         return Reason.BYLINE
     if DIGIT.search(stripped) and DATE_TIME_LINE.match(stripped):
         return Reason.BYLINE
-    if is_click_prompt(stripped):
+    if is_click_prompt(stripped) or is_link_arrow(stripped):
         return Reason.BUTTON
     if len(stripped) <= PUBLISH_LINE_MAX_CHARS and lowered.startswith(PUBLISH_WORDS) and PUBLISH_LINE.match(stripped):
         return Reason.BYLINE

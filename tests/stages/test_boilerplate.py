@@ -894,3 +894,11 @@ def test_a_line_saying_when_the_page_was_published_or_updated_is_a_byline():
                  "Updated guidance arrives on 3 May 2020 for the schools.", "Published works",
                  "Posted by Anna at 7:32 PM"):
         assert classify_line(line) != Reason.BYLINE, line
+
+
+def test_a_link_label_with_its_arrow_is_a_button_but_a_guillemet_quotation_is_not():
+    for line in ("View All Stories »", "More News ›", "Sign me up →", "Read on-line>>", "Change your current location »"):
+        assert classify_line(line) == Reason.BUTTON, line
+    for line in ("Les « boîtes noires »", "Népal : «Plus les heures passent, moins on est utiles»",
+                 "The committee met again and, after a long debate about the budget, voted to go on »"):
+        assert classify_line(line) is None, line
