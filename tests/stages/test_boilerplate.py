@@ -902,3 +902,17 @@ def test_a_link_label_with_its_arrow_is_a_button_but_a_guillemet_quotation_is_no
     for line in ("Les « boîtes noires »", "Népal : «Plus les heures passent, moins on est utiles»",
                  "The committee met again and, after a long debate about the budget, voted to go on »"):
         assert classify_line(line) is None, line
+
+
+def test_a_rule_of_symbols_alone_does_not_switch_on_the_context_pass():
+    # a plain-text article that rules off its reading list: nothing in it is page furniture
+    reading = ["Further reading", "Hoskins, Bridges of the Fens", "Marsh, Stone and Water", "Town Records 1932"]
+    text = ARTICLE + "\n_____________________\n" + "\n".join(reading) + "\n"
+    doc = Document(id="r", source="r.txt", text=text)
+    text_boilerplate_stage(doc, Config())
+    for line in reading:
+        assert line in doc.text, line
+    # a menu still switches it on, and the list far from the prose goes with it
+    doc = Document(id="m", source="m.txt", text="Home | News | Sport | Weather\n" + text)
+    text_boilerplate_stage(doc, Config())
+    assert "Town Records 1932" not in doc.text
