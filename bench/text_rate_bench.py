@@ -169,6 +169,7 @@ EARLIER_RUNS = [
     "2026-12-04 at 37574b9, Intel Xeon: 0.80 MB/s, 251 s against 9.4 s (27x)",
     "2026-12-05 at 1ceafb2, AMD EPYC (the earlier corpus of 277 pages): 0.83 MB/s, 241 s against 9.9 s (24x)",
     "2026-12-05 at 1d696ff, AMD EPYC (from here the corpus of 516 pages): 0.73 MB/s, 272.5 s against 10.3 s (26x)",
+    "2026-12-05 at d5157fc, AMD EPYC: 0.79 MB/s, 254.7 s against 10.7 s (24x)",
 ]
 
 

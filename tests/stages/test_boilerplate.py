@@ -765,7 +765,11 @@ def test_a_code_sample_the_article_announces_is_kept():
              "after others have pulled it, which plain rebase cannot do.\n")
     sample = ["Then edit the configuration of the repository:", "[extensions]", "evolve =", "$ hg commit -m 'fix'",
               "$ echo 'fix' > file2", "{", "}"]
-    text = intro + "Home | Docs | Blog | Download\n" + "\n".join(sample) + "\n" + intro
+    _assert_code_sample_kept_and_menu_cut(intro + "Home | Docs | Blog | Download\n" + "\n".join(sample) + "\n" + intro,
+                                          sample)
+
+
+def _assert_code_sample_kept_and_menu_cut(text: str, sample: list[str]) -> None:
     doc = Document(id="c", source="c.txt", text=text)
     text_boilerplate_stage(doc, Config())
     for line in sample:
@@ -852,12 +856,8 @@ def test_a_code_sample_right_after_kept_text_is_kept_unannounced():
              "afterwards gets an exception instead of a quiet failure.\n")
     sample = ["var res = Response. error ( ) ;", "try {", "res. headers . set ( \"Origin\" , \"http://mybank.com\" ) ;",
               "} catch ( e ) {", "console. log ( \"Cannot pretend to be a bank!\" ) ; // thrown", "}"]
-    text = "Home | Docs | Blog | Download\n" + intro + "\n".join(sample) + "\n" + intro
-    doc = Document(id="c", source="c.txt", text=text)
-    text_boilerplate_stage(doc, Config())
-    for line in sample:
-        assert line in doc.text, line
-    assert "Home | Docs" not in doc.text
+    _assert_code_sample_kept_and_menu_cut("Home | Docs | Blog | Download\n" + intro + "\n".join(sample) + "\n" + intro,
+                                          sample)
 
 
 def test_code_lines_after_cut_furniture_are_not_restored():
