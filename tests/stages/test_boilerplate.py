@@ -916,3 +916,19 @@ def test_a_rule_of_symbols_alone_does_not_switch_on_the_context_pass():
     doc = Document(id="m", source="m.txt", text="Home | News | Sport | Weather\n" + text)
     text_boilerplate_stage(doc, Config())
     assert "Town Records 1932" not in doc.text
+
+
+def test_the_context_pass_needs_furniture_near_the_texts_start_or_end():
+    # an article whose only furniture-like line is a dateline in its middle: its short lines stay
+    paragraphs = [ARTICLE.strip()] * 10
+    middle = ["", "December 18, 2006", "Lunch is at noon", ""]
+    text = "\n".join(paragraphs[:5] + middle + paragraphs[5:] + ["Opening times vary"]) + "\n"
+    doc = Document(id="a", source="a.txt", text=text)
+    text_boilerplate_stage(doc, Config())
+    assert "December 18, 2006" not in doc.text  # the line rule still cuts the dateline itself
+    for line in ("Lunch is at noon", "Opening times vary"):
+        assert line in doc.text, line
+    # the same text under a site menu is a page: the pass runs and cuts the short line away from prose
+    doc = Document(id="p", source="p.txt", text="Home | News | Sport | Weather\n" + text)
+    text_boilerplate_stage(doc, Config())
+    assert "Opening times vary" not in doc.text
